@@ -1,0 +1,9 @@
+/**
+ * Types, permissions, name rules and the API client shared by the Nested Clusters plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './names';
+export * from './permissions';
+export * from './client';

@@ -1,0 +1,65 @@
+import {
+  createPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+
+export const RESOURCE_TYPE_NESTED_CLUSTER = 'nested-cluster';
+
+export type NestedClusterPermission = ResourcePermission<
+  typeof RESOURCE_TYPE_NESTED_CLUSTER
+>;
+
+/** Creating has no resource yet, so it is a basic permission. */
+export const nestedClusterCreatePermission = createPermission({
+  name: 'nested-clusters.cluster.create',
+  attributes: { action: 'create' },
+});
+
+export const nestedClusterReadPermission = createPermission({
+  name: 'nested-clusters.cluster.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_NESTED_CLUSTER,
+});
+
+/** Pause, resume and extend. */
+export const nestedClusterUpdatePermission = createPermission({
+  name: 'nested-clusters.cluster.update',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_NESTED_CLUSTER,
+});
+
+export const nestedClusterDeletePermission = createPermission({
+  name: 'nested-clusters.cluster.delete',
+  attributes: { action: 'delete' },
+  resourceType: RESOURCE_TYPE_NESTED_CLUSTER,
+});
+
+export const nestedClusterKubeconfigPermission = createPermission({
+  name: 'nested-clusters.cluster.kubeconfig',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_NESTED_CLUSTER,
+});
+
+export const nestedClustersPermissions = [
+  nestedClusterCreatePermission,
+  nestedClusterReadPermission,
+  nestedClusterUpdatePermission,
+  nestedClusterDeletePermission,
+  nestedClusterKubeconfigPermission,
+];
+
+/** The permission framework's resource ref of a nested cluster. */
+export function nestedClusterResourceRef(host: string, name: string): string {
+  return `${host}/${name}`;
+}
+
+/** Splits a resource ref made by {@link nestedClusterResourceRef}. */
+export function parseNestedClusterResourceRef(
+  resourceRef: string,
+): { host: string; name: string } | undefined {
+  const parts = resourceRef.split('/');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) {
+    return undefined;
+  }
+  return { host: parts[0], name: parts[1] };
+}
