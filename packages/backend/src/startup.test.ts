@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 
 const backendDir = resolve(__dirname, '..');
 const repoRoot = resolve(backendDir, '../..');
-const STARTUP_FAILURE = /Backend startup failed|Plugin '[^']+' startup failed|Module '[^']+' for plugin '[^']+' startup failed/;
+const STARTUP_FAILURE =
+  /Backend startup failed|Plugin '[^']+' startup failed|Module '[^']+' for plugin '[^']+' startup failed/;
 
 jest.setTimeout(180_000);
 
@@ -150,9 +151,10 @@ describe('backend startup', () => {
     const backend = await startBackend({});
     try {
       const outcome = await waitForStartup(backend);
-      expect({ outcome, log: outcome === 'ready' ? '' : backend.log() }).toEqual(
-        { outcome: 'ready', log: '' },
-      );
+      expect({
+        outcome,
+        log: outcome === 'ready' ? '' : backend.log(),
+      }).toEqual({ outcome: 'ready', log: '' });
 
       const token = await guestToken(backend.baseUrl);
       let names: string[] = [];
