@@ -1,24 +1,82 @@
 export interface Config {
   /** Nested Clusters: host clusters, profiles and limits. */
   nestedClusters?: {
+    /** Host clusters that nested clusters are created on. */
     hosts?: Array<{
+      /** Unique DNS label; appears in API paths and kubeconfig context names. */
       name: string;
       title?: string;
+      /** API server URL; required for `serviceAccount` auth. */
       url?: string;
-      installer: string;
+      /** How vclusters get installed on this host. */
+      installer: 'capi' | 'helm-job' | 'flux';
+      /** Prefix of the namespace of each nested cluster. Default `nc-`. */
       namespacePrefix?: string;
+      /** At most this many nested clusters on the host. Default 50. */
       maxClusters?: number;
+      /** Credentials for the host's API server. */
       auth: {
-        type: string;
-        /** @visibility secret */
+        /** `serviceAccount` (token + CA), `kubeconfig` (path + context) or `inCluster`. */
+        type: 'serviceAccount' | 'kubeconfig' | 'inCluster';
+        /**
+         * serviceAccount: bearer token.
+         * @visibility secret
+         */
         token?: string;
-        /** @visibility secret */
+        /** serviceAccount: PEM (or base64 of a PEM) of the host's CA. */
         caData?: string;
+        /** serviceAccount: path of a PEM file with the host's CA. */
         caFile?: string;
+        /** serviceAccount: do not verify the host's certificate (development only). */
+        skipTLSVerify?: boolean;
+        /** kubeconfig: path of the kubeconfig file. */
         path?: string;
+        /** kubeconfig: context to use; default is the file's current context. */
         context?: string;
       };
-      exposure?: { type: string; pattern?: string };
+      /** How users reach a nested cluster's API server. */
+      exposure: {
+        type: 'hostPattern';
+        /** URL with `{name}` and/or `{namespace}`, e.g. `https://{name}.vc.example.com`. */
+        pattern: string;
+      };
+      /** Installer-specific settings. */
+      flux?: {
+        /** The HelmRepository that serves the vcluster chart. Default `vcluster` in `flux-system`. */
+        sourceRef?: { name: string; namespace?: string };
+      };
+      helmJob?: {
+        /** Image repository of the vcluster CLI; the tag is the profile's chart version. */
+        image?: string;
+      };
+      capi?: {
+        /** Helm repository of the vcluster chart. Default https://charts.loft.sh. */
+        chartRepo?: string;
+      };
     }>;
+    /** Platform-defined cluster profiles; users pick one, they never send chart values. */
+    profiles?: Array<{
+      name: string;
+      title?: string;
+      description?: string;
+      /** e.g. v1.35.0 */
+      kubernetesVersion: string;
+      /** vcluster chart version, e.g. 0.36.1 */
+      chartVersion: string;
+      /** Default time to live, e.g. 72h. */
+      ttl: string;
+      /** Longest life from creation, extensions included, e.g. 14d. */
+      maxTtl: string;
+      /** vcluster.yaml fragment merged under the plugin-controlled values. */
+      values?: { [key: string]: unknown };
+    }>;
+    limits?: {
+      /** Clusters one owner (group or user) may have across all hosts. Default 5. */
+      clustersPerOwner?: number;
+    };
+    expiry?: {
+      /** How often expired clusters are deleted, e.g. 1m. Default 1m. */
+      frequency?: string;
+    };
   };
 }

@@ -1,0 +1,160 @@
+import { Config } from '@backstage/config';
+import {
+  INSTALLER_TYPES,
+  InstallerType,
+  parseDuration,
+} from '@nested-clusters/plugin-nested-clusters-common';
+import { z } from 'zod';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const duration = z
+  .string()
+  .refine(value => parseDuration(value) !== undefined, {
+    message: 'expected a duration such as 90m, 72h, 14d or 2w',
+  });
+
+const dnsLabel = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(DNS_LABEL, 'expected a lowercase DNS label (a-z, 0-9, "-")');
+
+const hostAuthSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.object({
+      type: z.literal('serviceAccount'),
+      token: z.string().min(1),
+      caData: z.string().min(1).optional(),
+      caFile: z.string().min(1).optional(),
+      skipTLSVerify: z.boolean().optional(),
+    }),
+    z.object({
+      type: z.literal('kubeconfig'),
+      path: z.string().min(1),
+      context: z.string().min(1).optional(),
+    }),
+    z.object({ type: z.literal('inCluster') }),
+  ],
+  { error: 'expected one of serviceAccount|kubeconfig|inCluster' },
+);
+
+const hostSchema = z
+  .object({
+    name: dnsLabel(40),
+    title: z.string().optional(),
+    url: z.url({ protocol: /^https?$/ }).optional(),
+    installer: z.enum(INSTALLER_TYPES as [InstallerType, ...InstallerType[]], {
+      error: `expected one of ${INSTALLER_TYPES.join('|')}`,
+    }),
+    // The namespace is prefix + name (≤ 40), and must stay a DNS label (≤ 63).
+    namespacePrefix: z
+      .string()
+      .max(23)
+      .regex(/^[a-z0-9]([-a-z0-9]*)$/, 'expected lowercase letters, digits, "-"')
+      .default('nc-'),
+    maxClusters: z.number().int().min(0).default(50),
+    auth: hostAuthSchema,
+    exposure: z.object({
+      type: z.literal('hostPattern', { error: 'expected hostPattern' }),
+      pattern: z
+        .string()
+        .regex(
+          /^https:\/\/.*\{(name|namespace)\}/,
+          'expected an https URL containing {name} or {namespace}',
+        ),
+    }),
+    flux: z
+      .object({
+        sourceRef: z
+          .object({
+            name: z.string().min(1),
+            namespace: z.string().min(1).default('flux-system'),
+          })
+          .optional(),
+      })
+      .optional(),
+    helmJob: z.object({ image: z.string().min(1).optional() }).optional(),
+    capi: z.object({ chartRepo: z.url().optional() }).optional(),
+  })
+  .refine(host => host.auth.type !== 'serviceAccount' || host.url, {
+    message: 'url is required with serviceAccount auth',
+    path: ['url'],
+  });
+
+const profileSchema = z
+  .object({
+    name: dnsLabel(40),
+    title: z.string().optional(),
+    description: z.string().optional(),
+    kubernetesVersion: z
+      .string()
+      .regex(/^v\d+\.\d+\.\d+$/, 'expected a version such as v1.35.0'),
+    chartVersion: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+([-.][0-9A-Za-z.-]+)?$/, 'expected a version'),
+    ttl: duration,
+    maxTtl: duration,
+    values: z.record(z.string(), z.unknown()).default({}),
+  })
+  .refine(p => parseDuration(p.ttl)! <= parseDuration(p.maxTtl)!, {
+    message: 'ttl must not exceed maxTtl',
+    path: ['ttl'],
+  });
+
+const nestedClustersSchema = z
+  .object({
+    hosts: z.array(hostSchema).default([]),
+    profiles: z.array(profileSchema).default([]),
+    limits: z
+      .object({ clustersPerOwner: z.number().int().min(0).default(5) })
+      .default({ clustersPerOwner: 5 }),
+    expiry: z
+      .object({ frequency: duration.default('1m') })
+      .default({ frequency: '1m' }),
+  })
+  .superRefine((value, ctx) => {
+    for (const [key, list] of [
+      ['hosts', value.hosts],
+      ['profiles', value.profiles],
+    ] as const) {
+      const seen = new Set<string>();
+      list.forEach((item, index) => {
+        if (seen.has(item.name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key, index, 'name'],
+            message: `duplicate name "${item.name}"`,
+          });
+        }
+        seen.add(item.name);
+      });
+    }
+  });
+
+export type HostAuthConfig = z.infer<typeof hostAuthSchema>;
+export type HostConfig = z.infer<typeof hostSchema>;
+export type ProfileConfig = z.infer<typeof profileSchema>;
+export type NestedClustersConfig = z.infer<typeof nestedClustersSchema>;
+
+/**
+ * Reads and validates `nestedClusters`; throws with a message naming the
+ * offending key so a bad config stops the backend at startup.
+ */
+export function readNestedClustersConfig(config: Config): NestedClustersConfig {
+  const raw = config.getOptional('nestedClusters') ?? {};
+  const result = nestedClustersSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map(issue => {
+      const key = issue.path.reduce<string>(
+        (acc, part) =>
+          typeof part === 'number' ? `${acc}[${part}]` : `${acc}.${String(part)}`,
+        'nestedClusters',
+      );
+      return `${key}: ${issue.message}`;
+    });
+    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,236 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  InstallerType,
+  NestedCluster,
+} from '@nested-clusters/plugin-nested-clusters-common';
+import { isDeepStrictEqual } from 'node:util';
+import { HostConfig } from '../config';
+import { Installer } from '../installers';
+import { HostClient } from './HostClient';
+import {
+  ANNOTATIONS,
+  InstallerRecord,
+  NamespaceRecord,
+  PodRecord,
+  StatefulSetRecord,
+} from './records';
+import { namespaces, pods, statefulSets } from './resources';
+import { Backoff, ResourceWatcher } from './ResourceWatcher';
+import { deriveStatus } from './status';
+
+export interface HostHealth {
+  healthy: boolean;
+  /** Never contains credentials: a host error's status message only. */
+  message?: string;
+  /** True once every watched kind has been listed. */
+  synced: boolean;
+  lastSyncAt?: string;
+}
+
+export type ClusterChange =
+  | { type: 'upsert'; cluster: NestedCluster; previous?: NestedCluster }
+  | { type: 'removed'; cluster: NestedCluster };
+
+/**
+ * The watch-based cache of one host: namespaces of nested clusters, vcluster
+ * StatefulSets and pods, and the installer's objects. Clusters are re-derived
+ * per namespace on every event, and changes are reported to the listener.
+ */
+export class HostCache {
+  private readonly namespaceWatcher: ResourceWatcher<NamespaceRecord>;
+  private readonly stsWatcher: ResourceWatcher<StatefulSetRecord>;
+  private readonly podWatcher: ResourceWatcher<PodRecord>;
+  private readonly installerWatcher: ResourceWatcher<InstallerRecord>;
+  private readonly watchers: ResourceWatcher<unknown>[];
+  private readonly clusters = new Map<string, NestedCluster>();
+  private syncWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly host: HostConfig,
+    client: HostClient,
+    installer: Installer,
+    backoff: Backoff,
+    logger: LoggerService,
+    private readonly onChange: (change: ClusterChange) => void,
+  ) {
+    const watcher = <T>(
+      resource: ConstructorParameters<typeof ResourceWatcher<T>>[0],
+    ) =>
+      new ResourceWatcher<T>(
+        resource,
+        client.watch,
+        backoff,
+        logger,
+        changed => this.refresh(changed),
+        () => this.healthChanged(),
+      );
+    this.namespaceWatcher = watcher(namespaces(client));
+    this.stsWatcher = watcher(statefulSets(client));
+    this.podWatcher = watcher(pods(client));
+    this.installerWatcher = watcher(installer.watchedResource(client));
+    this.watchers = [
+      this.namespaceWatcher,
+      this.stsWatcher,
+      this.podWatcher,
+      this.installerWatcher,
+    ];
+  }
+
+  start(): void {
+    this.watchers.forEach(w => w.start());
+  }
+
+  stop(): void {
+    this.watchers.forEach(w => w.stop());
+    this.healthChanged();
+  }
+
+  /** Retries a failing host now instead of after its backoff. */
+  retryNow(): void {
+    this.watchers.forEach(w => w.wake());
+  }
+
+  health(): HostHealth {
+    const failing = this.watchers.find(w => w.error !== undefined);
+    const synced = this.watchers.every(w => w.synced);
+    const lastSync = this.watchers
+      .map(w => w.lastSyncAt?.getTime())
+      .filter((t): t is number => t !== undefined);
+    return {
+      healthy: synced && !failing,
+      synced,
+      message: failing
+        ? `host "${this.host.name}" is unreachable: ${failing.error}`
+        : undefined,
+      lastSyncAt: lastSync.length
+        ? new Date(Math.min(...lastSync)).toISOString()
+        : undefined,
+    };
+  }
+
+  /** Resolves once every kind was listed or one failed, or after timeoutMs. */
+  async waitForFirstSync(timeoutMs: number): Promise<void> {
+    if (this.settled()) {
+      return;
+    }
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.syncWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  list(): NestedCluster[] {
+    return [...this.clusters.values()];
+  }
+
+  get(name: string): NestedCluster | undefined {
+    return this.clusters.get(this.namespaceOf(name));
+  }
+
+  count(): number {
+    return this.clusters.size;
+  }
+
+  namespaceOf(name: string): string {
+    return `${this.host.namespacePrefix}${name}`;
+  }
+
+  private settled(): boolean {
+    return this.watchers.every(w => w.synced || w.error !== undefined);
+  }
+
+  private healthChanged(): void {
+    if (this.settled()) {
+      const waiters = this.syncWaiters;
+      this.syncWaiters = [];
+      waiters.forEach(w => w());
+    }
+    // Health is part of every cluster's view (Unknown while unreachable).
+    this.refresh('all');
+  }
+
+  private refresh(changed: Set<string> | 'all'): void {
+    const keys =
+      changed === 'all'
+        ? new Set([
+            ...this.clusters.keys(),
+            ...[...this.namespaceWatcher.items.values()].map(n => n.name),
+          ])
+        : changed;
+    for (const namespace of keys) {
+      this.recompute(namespace);
+    }
+  }
+
+  private recompute(namespace: string): void {
+    const previous = this.clusters.get(namespace);
+    const ns = this.namespaceWatcher.items.get(namespace);
+    // Ignore namespaces that merely carry our label but not our prefix.
+    if (!ns || !namespace.startsWith(this.host.namespacePrefix)) {
+      if (previous) {
+        this.clusters.delete(namespace);
+        this.onChange({ type: 'removed', cluster: previous });
+      }
+      return;
+    }
+    const cluster = this.toCluster(ns);
+    if (!previous || !isDeepStrictEqual(previous, cluster)) {
+      this.clusters.set(namespace, cluster);
+      this.onChange({ type: 'upsert', cluster, previous });
+    }
+  }
+
+  private toCluster(ns: NamespaceRecord): NestedCluster {
+    const name = ns.clusterName;
+    const sts = this.stsWatcher.items.get(`${ns.name}/${name}`);
+    // One vcluster per namespace, so the namespace's installer object is ours.
+    const installer = first(this.installerWatcher.byNamespace.get(ns.name));
+    const clusterPods = [
+      ...(this.podWatcher.byNamespace.get(ns.name)?.values() ?? []),
+    ].filter(p => p.release === name);
+    const health = this.health();
+    const derived = health.message
+      ? { status: 'Unknown' as const, statusMessage: health.message }
+      : deriveStatus({
+          namespace: ns,
+          installer,
+          statefulSet: sts,
+          pods: clusterPods,
+        });
+    const a = ns.annotations;
+    const cluster: NestedCluster = {
+      name,
+      host: this.host.name,
+      namespace: ns.name,
+      status: derived.status,
+      owner: a[ANNOTATIONS.owner] ?? '',
+      createdBy: a[ANNOTATIONS.createdBy] ?? '',
+      profile: a[ANNOTATIONS.profile] ?? '',
+      installer: (a[ANNOTATIONS.installer] ??
+        this.host.installer) as InstallerType,
+      createdAt: ns.createdAt,
+      expiresAt: a[ANNOTATIONS.expiresAt] ?? '',
+    };
+    if (derived.statusMessage) {
+      cluster.statusMessage = derived.statusMessage;
+    }
+    if (derived.progress) {
+      cluster.progress = derived.progress;
+    }
+    if (a[ANNOTATIONS.component]) {
+      cluster.component = a[ANNOTATIONS.component];
+    }
+    const version = sts?.image?.split(':')[1];
+    if (version) {
+      cluster.kubernetesVersion = version;
+    }
+    return cluster;
+  }
+}
+
+function first<T>(records: Map<string, T> | undefined): T | undefined {
+  return records?.values().next().value;
+}

@@ -1,0 +1,221 @@
+import {
+  ApiException,
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+  Watch,
+} from '@kubernetes/client-node';
+import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { HostConfig } from '../config';
+
+/** Identifies one object on a host, enough to read, patch or delete it. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/**
+ * The Kubernetes API of one host cluster, through @kubernetes/client-node.
+ * Errors leave it as Backstage errors whose messages name the host and the
+ * object, never credentials or response headers.
+ */
+export class HostClient {
+  readonly kubeConfig: KubeConfig;
+  readonly core: CoreV1Api;
+  readonly apps: AppsV1Api;
+  readonly batch: BatchV1Api;
+  readonly custom: CustomObjectsApi;
+  readonly objects: KubernetesObjectApi;
+  readonly watch: Watch;
+
+  constructor(readonly host: HostConfig) {
+    this.kubeConfig = buildKubeConfig(host);
+    this.core = this.kubeConfig.makeApiClient(CoreV1Api);
+    this.apps = this.kubeConfig.makeApiClient(AppsV1Api);
+    this.batch = this.kubeConfig.makeApiClient(BatchV1Api);
+    this.custom = this.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.objects = KubernetesObjectApi.makeApiClient(this.kubeConfig);
+    this.watch = new Watch(this.kubeConfig);
+  }
+
+  async create<T extends KubernetesObject>(object: T): Promise<T> {
+    return this.call(describe(object), () => this.objects.create(object));
+  }
+
+  /** Merge-patches an object (the patch the vcluster CLI uses). */
+  async mergePatch(ref: ObjectRef, patch: object): Promise<KubernetesObject> {
+    return this.call(describe(ref), () =>
+      this.objects.patch(
+        { ...toSpec(ref), ...patch },
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        PatchStrategy.MergePatch,
+      ),
+    );
+  }
+
+  /** Deletes an object; returns false when it was already gone. */
+  async delete(ref: ObjectRef): Promise<boolean> {
+    try {
+      await this.call(describe(ref), () =>
+        this.objects.delete(
+          toSpec(ref),
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          'Background',
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  async deleteCollection(
+    namespace: string,
+    kind: 'pods',
+    labelSelector: string,
+  ): Promise<void> {
+    await this.call(`${kind} in ${namespace}`, () =>
+      this.core.deleteCollectionNamespacedPod({ namespace, labelSelector }),
+    );
+  }
+
+  /** Reads one key of a Secret, decoded. */
+  async readSecretKey(
+    namespace: string,
+    name: string,
+    key: string,
+  ): Promise<string | undefined> {
+    const secret = await this.call(`Secret ${namespace}/${name}`, () =>
+      this.core.readNamespacedSecret({ name, namespace }),
+    );
+    const value = secret.data?.[key];
+    return value === undefined
+      ? undefined
+      : Buffer.from(value, 'base64').toString('utf8');
+  }
+
+  /** Runs a host call and turns its failure into a clean Backstage error. */
+  async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toHostError(this.host.name, what, error);
+    }
+  }
+}
+
+function toSpec(ref: ObjectRef): KubernetesObject {
+  return {
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    metadata: { name: ref.name, namespace: ref.namespace },
+  };
+}
+
+function describe(object: ObjectRef | KubernetesObject): string {
+  const { name, namespace } =
+    'metadata' in object
+      ? { name: object.metadata?.name, namespace: object.metadata?.namespace }
+      : (object as ObjectRef);
+  return `${object.kind} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+/** The Status message of a failed API call, without headers or request details. */
+export function describeHostError(error: unknown): string {
+  if (error instanceof ApiException) {
+    const body = error.body as unknown;
+    const message =
+      typeof body === 'object' && body !== null && 'message' in body
+        ? String((body as { message: unknown }).message)
+        : undefined;
+    return `HTTP ${error.code}${message ? `: ${message}` : ''}`;
+  }
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    const code =
+      typeof cause === 'object' && cause !== null && 'code' in cause
+        ? String((cause as { code: unknown }).code)
+        : undefined;
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (typeof status === 'number') {
+      return `HTTP ${status}`;
+    }
+    return code ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}
+
+export function toHostError(host: string, what: string, error: unknown): Error {
+  if (error instanceof ApiException) {
+    const message = `${what} on host "${host}": ${describeHostError(error)}`;
+    if (error.code === 404) {
+      return new NotFoundError(message);
+    }
+    if (error.code === 409) {
+      return new ConflictError(message);
+    }
+    if (error.code >= 500 || error.code === 429) {
+      return new ServiceUnavailableError(message);
+    }
+    return new Error(message);
+  }
+  return new ServiceUnavailableError(
+    `host "${host}" is unreachable (${what}): ${describeHostError(error)}`,
+  );
+}
+
+function buildKubeConfig(host: HostConfig): KubeConfig {
+  const kc = new KubeConfig();
+  const { auth } = host;
+  if (auth.type === 'kubeconfig') {
+    kc.loadFromFile(auth.path);
+    if (auth.context) {
+      kc.setCurrentContext(auth.context);
+    }
+  } else if (auth.type === 'inCluster') {
+    kc.loadFromCluster();
+  } else {
+    kc.loadFromOptions({
+      clusters: [
+        {
+          name: host.name,
+          server: host.url,
+          caData: auth.caData ? toBase64Pem(auth.caData) : undefined,
+          caFile: auth.caFile,
+          skipTLSVerify: auth.skipTLSVerify ?? false,
+        },
+      ],
+      users: [{ name: host.name, token: auth.token }],
+      contexts: [{ name: host.name, cluster: host.name, user: host.name }],
+      currentContext: host.name,
+    });
+  }
+  return kc;
+}
+
+/** client-node expects caData base64-encoded; accept a plain PEM too. */
+function toBase64Pem(caData: string): string {
+  return caData.includes('-----BEGIN')
+    ? Buffer.from(caData, 'utf8').toString('base64')
+    : caData;
+}

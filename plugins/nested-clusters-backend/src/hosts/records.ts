@@ -1,0 +1,198 @@
+/**
+ * The few fields of host objects the cache keeps. Objects arrive both from
+ * typed LIST calls (dates as Date) and from WATCH (dates as strings), so every
+ * reader here accepts both.
+ */
+
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'backstage-nested-clusters';
+export const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+export const CLUSTER_NAME_LABEL = 'nested-clusters.backstage.io/name';
+
+const ANNOTATION_PREFIX = 'nested-clusters.backstage.io/';
+export const ANNOTATIONS = {
+  owner: `${ANNOTATION_PREFIX}owner`,
+  component: `${ANNOTATION_PREFIX}component`,
+  createdBy: `${ANNOTATION_PREFIX}created-by`,
+  profile: `${ANNOTATION_PREFIX}profile`,
+  installer: `${ANNOTATION_PREFIX}installer`,
+  expiresAt: `${ANNOTATION_PREFIX}expires-at`,
+  /** Set when the portal starts deleting, so the status is Deleting at once. */
+  deletingSince: `${ANNOTATION_PREFIX}deleting-since`,
+  /** Set on the StatefulSet by resume, to tell Resuming from Provisioning. */
+  resumedAt: `${ANNOTATION_PREFIX}resumed-at`,
+} as const;
+
+/** The vcluster CLI's pause annotations (pkg/lifecycle). */
+export const PAUSED_ANNOTATION = 'loft.sh/paused';
+export const PAUSED_REPLICAS_ANNOTATION = 'loft.sh/paused-replicas';
+export const PAUSED_DATE_ANNOTATION = 'loft.sh/paused-date';
+
+export interface NamespaceRecord {
+  name: string;
+  clusterName: string;
+  annotations: Record<string, string>;
+  createdAt: string;
+  terminating: boolean;
+}
+
+export interface StatefulSetRecord {
+  namespace: string;
+  release: string;
+  annotations: Record<string, string>;
+  specReplicas: number;
+  statusReplicas: number;
+  readyReplicas: number;
+  image?: string;
+  terminating: boolean;
+}
+
+export interface PodRecord {
+  namespace: string;
+  release: string;
+  ready: boolean;
+  /** A waiting or init failure that will not heal by itself. */
+  failure?: string;
+}
+
+export type InstallerState = 'pending' | 'done' | 'failed';
+
+export interface InstallerRecord {
+  namespace: string;
+  name: string;
+  state: InstallerState;
+  message?: string;
+  terminating: boolean;
+  /** Flux: the HelmRelease is suspended. */
+  suspended?: boolean;
+}
+
+/** The loosely typed shape every Kubernetes object shares. */
+export interface RawObject {
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    creationTimestamp?: Date | string;
+    deletionTimestamp?: Date | string;
+  };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+}
+
+export function timestamp(value: Date | string | undefined): string | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+function num(value: unknown): number {
+  return typeof value === 'number' ? value : 0;
+}
+
+export function reduceNamespace(object: unknown): NamespaceRecord | undefined {
+  const { metadata, status } = object as RawObject;
+  const clusterName = metadata?.labels?.[CLUSTER_NAME_LABEL];
+  if (!metadata?.name || !clusterName) {
+    return undefined;
+  }
+  return {
+    name: metadata.name,
+    clusterName,
+    annotations: { ...metadata.annotations },
+    createdAt:
+      timestamp(metadata.creationTimestamp) ?? new Date(0).toISOString(),
+    terminating:
+      metadata.deletionTimestamp !== undefined ||
+      status?.phase === 'Terminating',
+  };
+}
+
+export function reduceStatefulSet(
+  object: unknown,
+): StatefulSetRecord | undefined {
+  const { metadata, spec, status } = object as RawObject;
+  const release = metadata?.labels?.release;
+  if (!metadata?.namespace || !release) {
+    return undefined;
+  }
+  const template = spec?.template as
+    | { spec?: { containers?: Array<{ name?: string; image?: string }> } }
+    | undefined;
+  const containers = template?.spec?.containers ?? [];
+  const syncer = containers.find(c => c.name === 'syncer') ?? containers[0];
+  return {
+    namespace: metadata.namespace,
+    release,
+    annotations: { ...metadata.annotations },
+    specReplicas:
+      typeof spec?.replicas === 'number' ? (spec.replicas as number) : 1,
+    statusReplicas: num(status?.replicas),
+    readyReplicas: num(status?.readyReplicas),
+    image: syncer?.image,
+    terminating: metadata.deletionTimestamp !== undefined,
+  };
+}
+
+const FATAL_WAITING_REASONS = new Set([
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CreateContainerConfigError',
+  'InvalidImageName',
+]);
+
+interface ContainerStatus {
+  state?: {
+    waiting?: { reason?: string; message?: string };
+    terminated?: { exitCode?: number; reason?: string };
+  };
+}
+
+export function reducePod(object: unknown): PodRecord | undefined {
+  const { metadata, status } = object as RawObject;
+  const release = metadata?.labels?.release;
+  if (!metadata?.namespace || !release) {
+    return undefined;
+  }
+  const conditions =
+    (status?.conditions as Array<{ type?: string; status?: string }>) ?? [];
+  const containers = (status?.containerStatuses as ContainerStatus[]) ?? [];
+  const inits = (status?.initContainerStatuses as ContainerStatus[]) ?? [];
+  let failure: string | undefined;
+  for (const c of [...inits, ...containers]) {
+    const reason = c.state?.waiting?.reason;
+    if (reason && FATAL_WAITING_REASONS.has(reason)) {
+      failure = `pod ${metadata.name}: ${reason}`;
+    }
+  }
+  for (const c of inits) {
+    const terminated = c.state?.terminated;
+    if (terminated && terminated.exitCode && !failure) {
+      failure = `pod ${metadata.name}: init container exited with ${terminated.exitCode}`;
+    }
+  }
+  return {
+    namespace: metadata.namespace,
+    release,
+    ready: conditions.some(c => c.type === 'Ready' && c.status === 'True'),
+    failure,
+  };
+}
+
+export interface Condition {
+  type?: string;
+  status?: string;
+  reason?: string;
+  message?: string;
+}
+
+export function findCondition(
+  status: Record<string, unknown> | undefined,
+  type: string,
+): Condition | undefined {
+  const conditions = (status?.conditions as Condition[] | undefined) ?? [];
+  return conditions.find(c => c.type === type);
+}

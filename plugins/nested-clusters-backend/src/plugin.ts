@@ -1,0 +1,101 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  nestedClustersPermissions,
+  parseNestedClusterResourceRef,
+} from '@nested-clusters/plugin-nested-clusters-common';
+import { nestedClustersHostsServiceRef } from './hosts/HostsService';
+import { ClusterAuthorizer } from './permissions/ClusterAuthorizer';
+import {
+  nestedClusterPermissionResourceRef,
+  nestedClusterRules,
+} from './permissions/rules';
+import { createRouter } from './router';
+import { ClusterExpiry } from './services/ClusterExpiry';
+import { ClusterLifecycleService } from './services/ClusterLifecycleService';
+import { parseDuration } from '@nested-clusters/plugin-nested-clusters-common';
+
+/** The scheduler task that deletes expired clusters; tests trigger it by this id. */
+export const EXPIRY_TASK_ID = 'nested-clusters:expire';
+
+/**
+ * The nested-clusters backend plugin: nested-cluster lifecycle on registered
+ * host clusters, its REST API, permissions, audit events and expiry.
+ */
+export const nestedClustersPlugin = createBackendPlugin({
+  pluginId: 'nested-clusters',
+  register(env) {
+    env.registerInit({
+      deps: {
+        hosts: nestedClustersHostsServiceRef,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auditor: coreServices.auditor,
+        logger: coreServices.logger,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
+      },
+      async init({
+        hosts,
+        httpRouter,
+        httpAuth,
+        auditor,
+        logger,
+        permissions,
+        permissionsRegistry,
+        scheduler,
+        catalog,
+      }) {
+        const lifecycle = new ClusterLifecycleService({
+          hosts,
+          catalog,
+          logger,
+        });
+
+        permissionsRegistry.addResourceType({
+          resourceRef: nestedClusterPermissionResourceRef,
+          permissions: nestedClustersPermissions,
+          rules: Object.values(nestedClusterRules),
+          getResources: async refs =>
+            Promise.all(
+              refs.map(async ref => {
+                const parsed = parseNestedClusterResourceRef(ref);
+                return parsed
+                  ? hosts
+                      .getCluster(parsed.host, parsed.name)
+                      .catch(() => undefined)
+                  : undefined;
+              }),
+            ),
+        });
+        const authorizer = new ClusterAuthorizer(
+          permissions,
+          permissionsRegistry.getPermissionRuleset(
+            nestedClusterPermissionResourceRef,
+          ),
+        );
+
+        const expiry = new ClusterExpiry(lifecycle, auditor, logger);
+        await scheduler.scheduleTask({
+          id: EXPIRY_TASK_ID,
+          scope: 'global',
+          frequency: { milliseconds: parseDuration(hosts.config.expiry.frequency)! },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 15 },
+          fn: async () => {
+            await expiry.run();
+          },
+        });
+
+        httpRouter.use(
+          await createRouter({ httpAuth, auditor, authorizer, lifecycle }),
+        );
+      },
+    });
+  },
+});
