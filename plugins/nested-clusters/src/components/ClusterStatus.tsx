@@ -11,21 +11,36 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
+import { ComponentType, ReactNode } from 'react';
 import { EXPIRY_WARNING_MS, formatDuration } from './clusterUtils';
+
+/**
+ * core-components' Status* hide their children from assistive technology, so
+ * they only draw the coloured icon and the text stays readable.
+ */
+function StatusLabel(props: { icon: ComponentType<{}>; children: ReactNode }) {
+  const Icon = props.icon;
+  return (
+    <Box component="span" display="inline-flex" alignItems="center">
+      <Icon />
+      {props.children}
+    </Box>
+  );
+}
 
 /** A status chip in the theme's status colours; Provisioning shows progress, Failed its reason. */
 export function ClusterStatus({ cluster }: { cluster: NestedCluster }) {
   switch (cluster.status) {
     case 'Running':
-      return <StatusOK>Running</StatusOK>;
+      return <StatusLabel icon={StatusOK}>Running</StatusLabel>;
     case 'Provisioning':
       return <ProvisioningStatus cluster={cluster} />;
     case 'Pausing':
     case 'Resuming':
     case 'Deleting':
-      return <StatusRunning>{cluster.status}</StatusRunning>;
+      return <StatusLabel icon={StatusRunning}>{cluster.status}</StatusLabel>;
     case 'Paused':
-      return <StatusAborted>Paused</StatusAborted>;
+      return <StatusLabel icon={StatusAborted}>Paused</StatusLabel>;
     case 'Failed':
       return (
         <Tooltip title={cluster.statusMessage ?? 'No reason reported'}>
@@ -33,16 +48,13 @@ export function ClusterStatus({ cluster }: { cluster: NestedCluster }) {
             // A tooltip trigger must be focusable, or keyboard users never see the reason.
             // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
             tabIndex={0}
-            aria-label={`Failed: ${
-              cluster.statusMessage ?? 'no reason reported'
-            }`}
           >
-            <StatusError>Failed</StatusError>
+            <StatusLabel icon={StatusError}>Failed</StatusLabel>
           </span>
         </Tooltip>
       );
     default:
-      return <StatusPending>{cluster.status}</StatusPending>;
+      return <StatusLabel icon={StatusPending}>{cluster.status}</StatusLabel>;
   }
 }
 
@@ -54,7 +66,7 @@ function ProvisioningStatus({ cluster }: { cluster: NestedCluster }) {
       : undefined;
   return (
     <Box minWidth={140}>
-      <StatusRunning>Provisioning</StatusRunning>
+      <StatusLabel icon={StatusRunning}>Provisioning</StatusLabel>
       <LinearProgress
         variant={percent === undefined ? 'indeterminate' : 'determinate'}
         value={percent}
@@ -70,30 +82,17 @@ function ProvisioningStatus({ cluster }: { cluster: NestedCluster }) {
 }
 
 /** Time left before the cluster is deleted; a warning under 24 hours. */
-export function ExpiresIn({
-  expiresAt,
-  now = Date.now(),
-}: {
-  expiresAt: string;
-  now?: number;
-}) {
-  const left = new Date(expiresAt).getTime() - now;
-  const exact = new Date(expiresAt).toLocaleString();
-  if (left <= 0) {
-    return (
-      <Tooltip title={exact}>
-        <span>
-          <StatusWarning>expired</StatusWarning>
-        </span>
-      </Tooltip>
-    );
-  }
-  const text = formatDuration(left);
+export function ExpiresIn({ expiresAt }: { expiresAt: string }) {
+  const left = new Date(expiresAt).getTime() - Date.now();
+  const text = left > 0 ? formatDuration(left) : 'expired';
   return (
-    <Tooltip title={exact}>
+    <Tooltip title={new Date(expiresAt).toLocaleString()}>
       <span>
         {left < EXPIRY_WARNING_MS ? (
-          <StatusWarning>{text}</StatusWarning>
+          <StatusLabel icon={StatusWarning}>
+            {text}
+            <Typography variant="srOnly"> (expires soon)</Typography>
+          </StatusLabel>
         ) : (
           text
         )}

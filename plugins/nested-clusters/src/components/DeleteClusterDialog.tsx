@@ -44,6 +44,7 @@ export function DeleteClusterDialog(props: {
             fullWidth
             variant="outlined"
             margin="dense"
+            id={`delete-${name}-confirm`}
             label="Cluster name"
             value={typed}
             onChange={e => setTyped(e.target.value)}

@@ -72,6 +72,7 @@ export function ExtendClusterDialog(props: {
             <TextField
               variant="outlined"
               margin="dense"
+              id={`extend-${name}-duration`}
               label="Duration"
               placeholder="e.g. 36h, 5d, 2w"
               value={custom}
