@@ -1,0 +1,4 @@
+export { createNestedClusterCreateAction } from './create';
+export { createNestedClusterWaitAction } from './wait';
+export { createNestedClusterDeleteAction } from './delete';
+export type { NestedClusterActionsOptions } from './api';
