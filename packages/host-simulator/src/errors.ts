@@ -95,11 +95,19 @@ export const errors = {
       { name, group, kind: resource },
     );
   },
-  invalid(kind: string, group: string, name: string, field: string, why: string) {
+  invalid(
+    kind: string,
+    group: string,
+    name: string,
+    field: string,
+    why: string,
+  ) {
     return new ApiError(
       422,
       'Invalid',
-      `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${field}: ${why}`,
+      `${kind}${
+        group ? `.${group}` : ''
+      } "${name}" is invalid: ${field}: ${why}`,
       {
         name,
         group,

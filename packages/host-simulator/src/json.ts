@@ -32,8 +32,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     const keysA = Object.keys(a).filter(k => a[k] !== undefined);
     const keysB = Object.keys(b).filter(k => b[k] !== undefined);
     return (
-      keysA.length === keysB.length &&
-      keysA.every(k => deepEqual(a[k], b[k]))
+      keysA.length === keysB.length && keysA.every(k => deepEqual(a[k], b[k]))
     );
   }
   return false;

@@ -283,7 +283,8 @@ export class ResourceRegistry {
         ? names.shortNames.map(String)
         : undefined,
       statusSubresource: ordered.some(
-        v => isJsonObject(v.subresources) && v.subresources.status !== undefined,
+        v =>
+          isJsonObject(v.subresources) && v.subresources.status !== undefined,
       ),
       builtin: false,
     };

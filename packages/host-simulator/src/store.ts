@@ -175,10 +175,27 @@ export class Store {
         byKey = new Map();
         this.objects.set(typeKey, byKey);
       }
-      byKey.set(objectKey(object.metadata.namespace, object.metadata.name), object);
+      byKey.set(
+        objectKey(object.metadata.namespace, object.metadata.name),
+        object,
+      );
     }
     this.rv = snapshot.resourceVersion;
     this.compact();
+  }
+
+  /**
+   * Announces every object to the listeners as ADDED without logging or versioning,
+   * so controllers pick up restored state. Only for use before any watch is open.
+   */
+  resync() {
+    for (const [typeKey, byKey] of this.objects) {
+      for (const object of [...byKey.values()]) {
+        for (const listener of this.listeners) {
+          listener({ type: 'ADDED', typeKey, object, rv: this.rv });
+        }
+      }
+    }
   }
 
   private emit(event: StoreEvent) {

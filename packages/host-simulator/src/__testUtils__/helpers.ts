@@ -1,0 +1,86 @@
+import * as k8s from '@kubernetes/client-node';
+import { HostSimulator } from '../simulator';
+
+/** A client-node KubeConfig for a server URL, verifying TLS with the simulator's CA. */
+export function kubeConfigFor(server: string, token: string, caPem: string) {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromOptions({
+    clusters: [
+      {
+        name: 'sim',
+        server,
+        caData: Buffer.from(caPem).toString('base64'),
+        skipTLSVerify: false,
+      },
+    ],
+    users: [{ name: 'user', token }],
+    contexts: [{ name: 'sim', cluster: 'sim', user: 'user' }],
+    currentContext: 'sim',
+  });
+  return kc;
+}
+
+export function hostKubeConfig(sim: HostSimulator, token = sim.token) {
+  return kubeConfigFor(sim.url, token, sim.caPem);
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails with the last error. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) {
+        return value;
+      }
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `condition not met within ${timeoutMs} ms${
+          lastError ? `: ${String(lastError)}` : ''
+        }`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 25));
+  }
+}
+
+/** The HTTP status code of a failed client-node call. */
+export async function statusOf(promise: Promise<unknown>): Promise<number> {
+  try {
+    await promise;
+  } catch (e) {
+    const code = (e as { code?: number }).code;
+    if (typeof code === 'number') {
+      return code;
+    }
+    throw e;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** The Kubernetes Status body of a failed client-node call. */
+export async function statusBodyOf(
+  promise: Promise<unknown>,
+): Promise<{ code: number; reason: string; message: string; kind: string }> {
+  try {
+    await promise;
+  } catch (e) {
+    const body = (e as { body?: unknown }).body;
+    return typeof body === 'string'
+      ? JSON.parse(body)
+      : (body as {
+          code: number;
+          reason: string;
+          message: string;
+          kind: string;
+        });
+  }
+  throw new Error('expected the call to fail');
+}

@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import { errors, qualified } from './errors';
+import { isJsonObject } from './json';
+import { KubeObject } from './model';
+import { Store } from './store';
+
+/** A bearer token the simulator accepts. */
+export interface TokenGrant {
+  token: string;
+  /** Username reported in 403 messages; defaults to a name derived from the grant. */
+  user?: string;
+  /** Limit the token to these namespaces (namespaced requests, and the Namespace objects themselves). */
+  namespaces?: string[];
+  /** Limit the token to these verbs (get, list, watch, create, update, patch, delete, deletecollection). */
+  verbs?: string[];
+  /** A ServiceAccount token: authorized by the cluster's RBAC objects instead. */
+  serviceAccount?: { namespace: string; name: string };
+  /** Unix ms after which the token is refused. */
+  expiresAt?: number;
+}
+
+export interface RequestAttributes {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
+interface PolicyRule {
+  verbs?: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+}
+
+export function newToken(prefix: string) {
+  return `${prefix}-${randomBytes(24).toString('base64url')}`;
+}
+
+function ruleAllows(rule: PolicyRule, attrs: RequestAttributes) {
+  const resource = attrs.subresource
+    ? `${attrs.resource}/${attrs.subresource}`
+    : attrs.resource;
+  const verbs = rule.verbs ?? [];
+  const groups = rule.apiGroups ?? [];
+  const resources = rule.resources ?? [];
+  const names = rule.resourceNames ?? [];
+  return (
+    (verbs.includes('*') || verbs.includes(attrs.verb)) &&
+    (groups.includes('*') || groups.includes(attrs.group)) &&
+    (resources.includes('*') ||
+      resources.includes(resource) ||
+      (attrs.subresource !== undefined &&
+        resources.includes(`${attrs.resource}/*`))) &&
+    (names.length === 0 ||
+      (attrs.name !== undefined && names.includes(attrs.name)))
+  );
+}
+
+function rulesOf(role: KubeObject | undefined): PolicyRule[] {
+  const rules = role?.rules;
+  return Array.isArray(rules)
+    ? (rules.filter(isJsonObject) as PolicyRule[])
+    : [];
+}
+
+interface Subject {
+  kind?: string;
+  name?: string;
+  namespace?: string;
+}
+
+/** Bearer-token authentication and authorization for one cluster. */
+export class Authenticator {
+  private readonly grants = new Map<string, TokenGrant>();
+
+  constructor(private readonly store: Store) {}
+
+  add(grant: TokenGrant) {
+    this.grants.set(grant.token, grant);
+  }
+
+  all(): TokenGrant[] {
+    return [...this.grants.values()];
+  }
+
+  authenticate(header: string | undefined): TokenGrant {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+    const grant = match ? this.grants.get(match[1]) : undefined;
+    if (
+      !grant ||
+      (grant.expiresAt !== undefined && grant.expiresAt < Date.now())
+    ) {
+      throw errors.unauthorized();
+    }
+    return grant;
+  }
+
+  userOf(grant: TokenGrant) {
+    if (grant.serviceAccount) {
+      return `system:serviceaccount:${grant.serviceAccount.namespace}:${grant.serviceAccount.name}`;
+    }
+    return grant.user ?? 'admin';
+  }
+
+  /** Throws a 403 Status like the real RBAC authorizer when the grant does not allow the request. */
+  authorize(grant: TokenGrant, attrs: RequestAttributes) {
+    if (this.allows(grant, attrs)) {
+      return;
+    }
+    const resource = attrs.subresource
+      ? `${attrs.resource}/${attrs.subresource}`
+      : attrs.resource;
+    const subject = attrs.name
+      ? `${qualified(attrs.resource, attrs.group)} "${attrs.name}"`
+      : qualified(attrs.resource, attrs.group);
+    const scope = attrs.namespace
+      ? `in the namespace "${attrs.namespace}"`
+      : 'at the cluster scope';
+    throw errors.forbidden(
+      `${subject} is forbidden: User "${this.userOf(grant)}" cannot ${
+        attrs.verb
+      } resource "${resource}" in API group "${attrs.group}" ${scope}`,
+      { name: attrs.name, group: attrs.group, kind: attrs.resource },
+    );
+  }
+
+  private allows(grant: TokenGrant, attrs: RequestAttributes): boolean {
+    if (grant.serviceAccount) {
+      return this.rbacAllows(grant.serviceAccount, attrs);
+    }
+    if (grant.verbs && !grant.verbs.includes(attrs.verb)) {
+      return false;
+    }
+    if (grant.namespaces) {
+      if (attrs.namespace) {
+        return grant.namespaces.includes(attrs.namespace);
+      }
+      return (
+        attrs.group === '' &&
+        attrs.resource === 'namespaces' &&
+        attrs.name !== undefined &&
+        grant.namespaces.includes(attrs.name)
+      );
+    }
+    return true;
+  }
+
+  private rbacAllows(
+    sa: { namespace: string; name: string },
+    attrs: RequestAttributes,
+  ) {
+    const subjectMatches = (subjects: unknown) =>
+      Array.isArray(subjects) &&
+      subjects.filter(isJsonObject).some(raw => {
+        const s = raw as Subject;
+        if (s.kind === 'ServiceAccount') {
+          return s.name === sa.name && s.namespace === sa.namespace;
+        }
+        if (s.kind === 'Group') {
+          return [
+            'system:serviceaccounts',
+            `system:serviceaccounts:${sa.namespace}`,
+            'system:authenticated',
+          ].includes(s.name ?? '');
+        }
+        return false;
+      });
+    const roleRefOf = (binding: KubeObject) =>
+      isJsonObject(binding.roleRef) ? binding.roleRef : {};
+    for (const binding of this.store.list(
+      'rbac.authorization.k8s.io/clusterrolebindings',
+    )) {
+      if (subjectMatches(binding.subjects)) {
+        const ref = roleRefOf(binding);
+        const role = this.store.get(
+          'rbac.authorization.k8s.io/clusterroles',
+          undefined,
+          String(ref.name),
+        );
+        if (rulesOf(role).some(rule => ruleAllows(rule, attrs))) {
+          return true;
+        }
+      }
+    }
+    if (!attrs.namespace) {
+      return false;
+    }
+    for (const binding of this.store.list(
+      'rbac.authorization.k8s.io/rolebindings',
+      attrs.namespace,
+    )) {
+      if (subjectMatches(binding.subjects)) {
+        const ref = roleRefOf(binding);
+        const role =
+          ref.kind === 'ClusterRole'
+            ? this.store.get(
+                'rbac.authorization.k8s.io/clusterroles',
+                undefined,
+                String(ref.name),
+              )
+            : this.store.get(
+                'rbac.authorization.k8s.io/roles',
+                attrs.namespace,
+                String(ref.name),
+              );
+        if (rulesOf(role).some(rule => ruleAllows(rule, attrs))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}
