@@ -27,3 +27,12 @@ export {
   nestedClustersExamplePolicyModule,
 } from './policy/examplePolicy';
 export type { Installer, InstallRequest } from './installers';
+export {
+  nestedClustersSearchModule,
+  nestedClustersCatalogModule,
+  nestedClustersKubernetesModule,
+  NESTED_CLUSTER_DOCUMENT_TYPE,
+  type NestedClusterDocument,
+  NESTED_CLUSTER_RESOURCE_TYPE,
+  NESTED_CLUSTER_ENTITY_ANNOTATIONS,
+} from './modules';

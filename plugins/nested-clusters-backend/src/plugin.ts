@@ -2,11 +2,13 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   nestedClustersPermissions,
   parseNestedClusterResourceRef,
 } from '@nested-clusters/plugin-nested-clusters-common';
+import { registerNestedClusterActions } from './actions/createNestedClusterActions';
 import { nestedClustersHostsServiceRef } from './hosts/HostsService';
 import { ClusterAuthorizer } from './permissions/ClusterAuthorizer';
 import {
@@ -39,6 +41,8 @@ export const nestedClustersPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
+        auth: coreServices.auth,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         hosts,
@@ -50,6 +54,8 @@ export const nestedClustersPlugin = createBackendPlugin({
         permissionsRegistry,
         scheduler,
         catalog,
+        auth,
+        actionsRegistry,
       }) {
         const lifecycle = new ClusterLifecycleService({
           hosts,
@@ -84,7 +90,9 @@ export const nestedClustersPlugin = createBackendPlugin({
         await scheduler.scheduleTask({
           id: EXPIRY_TASK_ID,
           scope: 'global',
-          frequency: { milliseconds: parseDuration(hosts.config.expiry.frequency)! },
+          frequency: {
+            milliseconds: parseDuration(hosts.config.expiry.frequency)!,
+          },
           timeout: { minutes: 5 },
           initialDelay: { seconds: 15 },
           fn: async () => {
@@ -92,6 +100,13 @@ export const nestedClustersPlugin = createBackendPlugin({
           },
         });
 
+        registerNestedClusterActions({
+          actionsRegistry,
+          auth,
+          auditor,
+          authorizer,
+          lifecycle,
+        });
         httpRouter.use(
           await createRouter({ httpAuth, auditor, authorizer, lifecycle }),
         );
