@@ -84,3 +84,42 @@ export async function statusBodyOf(
   }
   throw new Error('expected the call to fail');
 }
+
+/** A merge-patch content type for client-node 2.x patch calls. */
+export const mergePatch = () =>
+  k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+
+/** The body of `vcluster pause`'s StatefulSet patch. */
+export function pausePatch(replicas: number) {
+  return {
+    metadata: {
+      annotations: {
+        'loft.sh/paused': 'true',
+        'loft.sh/paused-replicas': String(replicas),
+        'loft.sh/paused-date': new Date().toISOString(),
+      },
+    },
+    spec: { replicas: 0 },
+  };
+}
+
+/** The body of `vcluster resume`'s StatefulSet patch. */
+export function resumePatch(replicas: number) {
+  return {
+    metadata: {
+      annotations: {
+        'loft.sh/paused': null,
+        'loft.sh/paused-replicas': null,
+        'loft.sh/paused-date': null,
+      },
+    },
+    spec: { replicas },
+  };
+}
+
+/** client-node's KubeConfig from a kubeconfig Secret's key. */
+export function kubeConfigFromSecret(secret: k8s.V1Secret, key: string) {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromString(Buffer.from(secret.data![key], 'base64').toString());
+  return kc;
+}

@@ -1,5 +1,7 @@
 import { ControllerContext } from '../controllers/context';
 import { FaultController } from '../faults';
+import { capiInstaller } from './capi';
+import { fluxInstaller } from './flux';
 import { helmJobInstaller } from './helmJob';
 import { VclusterRuntime } from './runtime';
 
@@ -7,15 +9,19 @@ import { VclusterRuntime } from './runtime';
 export function startInstallers(
   ctx: ControllerContext,
   faults: FaultController,
-  _vclusters: VclusterRuntime,
+  vclusters: VclusterRuntime,
 ) {
-  const helmJob = helmJobInstaller(ctx, faults);
+  const installers = [
+    helmJobInstaller(ctx, faults),
+    fluxInstaller(ctx, faults),
+    capiInstaller(ctx, faults, vclusters),
+  ];
   return {
     retry() {
-      helmJob.retryHung();
+      installers.forEach(i => i.retryHung());
     },
     stop() {
-      helmJob.stop();
+      installers.forEach(i => i.stop());
     },
   };
 }
