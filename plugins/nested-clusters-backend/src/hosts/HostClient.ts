@@ -55,9 +55,11 @@ export class HostClient {
 
   /** Merge-patches an object (the patch the vcluster CLI uses). */
   async mergePatch(ref: ObjectRef, patch: object): Promise<KubernetesObject> {
+    const { metadata, ...rest } = patch as { metadata?: object };
+    const spec = toSpec(ref);
     return this.call(describe(ref), () =>
       this.objects.patch(
-        { ...toSpec(ref), ...patch },
+        { ...rest, ...spec, metadata: { ...metadata, ...spec.metadata } },
         undefined,
         undefined,
         undefined,
@@ -140,6 +142,18 @@ function describe(object: ObjectRef | KubernetesObject): string {
   return `${object.kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }
 
+/** The system error code of a failed connection (ECONNREFUSED, ...), if any. */
+function networkCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      return code;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** The Status message of a failed API call, without headers or request details. */
 export function describeHostError(error: unknown): string {
   if (error instanceof ApiException) {
@@ -151,23 +165,21 @@ export function describeHostError(error: unknown): string {
     return `HTTP ${error.code}${message ? `: ${message}` : ''}`;
   }
   if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause;
-    const code =
-      typeof cause === 'object' && cause !== null && 'code' in cause
-        ? String((cause as { code: unknown }).code)
-        : undefined;
     const status = (error as { statusCode?: unknown }).statusCode;
     if (typeof status === 'number') {
       return `HTTP ${status}`;
     }
-    return code ? `${error.message} (${code})` : error.message;
+    const code = networkCode(error);
+    return code && !error.message.includes(code)
+      ? `${error.message} (${code})`
+      : error.message;
   }
   return String(error);
 }
 
 export function toHostError(host: string, what: string, error: unknown): Error {
+  const message = `${what} on host "${host}": ${describeHostError(error)}`;
   if (error instanceof ApiException) {
-    const message = `${what} on host "${host}": ${describeHostError(error)}`;
     if (error.code === 404) {
       return new NotFoundError(message);
     }
@@ -179,9 +191,12 @@ export function toHostError(host: string, what: string, error: unknown): Error {
     }
     return new Error(message);
   }
-  return new ServiceUnavailableError(
-    `host "${host}" is unreachable (${what}): ${describeHostError(error)}`,
-  );
+  if (networkCode(error)) {
+    return new ServiceUnavailableError(
+      `host "${host}" is unreachable (${what}): ${describeHostError(error)}`,
+    );
+  }
+  return new Error(message);
 }
 
 function buildKubeConfig(host: HostConfig): KubeConfig {

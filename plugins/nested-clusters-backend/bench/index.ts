@@ -1,0 +1,399 @@
+/*
+ * `yarn bench`: the plugin's figures against the naive baseline, measured in
+ * one run. See docs/performance.md for what each figure means.
+ */
+import { ConfigReader } from '@backstage/config';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  HostSummary,
+  NestedCluster,
+} from '@nested-clusters/plugin-nested-clusters-common';
+import { fork } from 'node:child_process';
+import os from 'node:os';
+import nestedClustersPlugin from '../src';
+import { readNestedClustersConfig } from '../src/config';
+import { DefaultNestedClustersHostsService } from '../src/hosts/HostsService';
+import {
+  nestedClustersConfig,
+  SeededCluster,
+  SimulatedHost,
+} from '../src/reliability/fixtures';
+import { NaiveBaseline } from './NaiveBaseline';
+import {
+  FleetMessage,
+  FleetReply,
+  FleetRequest,
+  HostChange,
+  preciseNow,
+} from './protocol';
+import { ms, percentile, Row, table, times, yesNo } from './stats';
+
+// BENCH_HOSTS / BENCH_PER_HOST shrink the run for a quick check of the harness.
+const HOSTS = Number(process.env.BENCH_HOSTS ?? 20);
+const PER_HOST = Number(process.env.BENCH_PER_HOST ?? 500);
+const TOTAL = HOSTS * PER_HOST;
+const LATENCY_MS = 50;
+const COMPONENTS = Math.min(500, PER_HOST);
+const TEAMS = 50;
+const LIST_SAMPLES = 300;
+const BASELINE_LIST_SAMPLES = 40;
+const CHANGES_PER_KIND = 20;
+const CREATES = 100;
+
+const log = (message: string) =>
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+/** The simulated hosts, in a child process (bench/fleet.ts). */
+class Fleet {
+  private readonly child = fork(require.resolve('./fleet.ts'), [], {
+    execArgv: [
+      '--max-old-space-size=8192',
+      '-r',
+      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+    ],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  private nextId = 0;
+  private readonly pending = new Map<number, (reply: FleetReply) => void>();
+
+  constructor() {
+    this.child.on('message', (message: FleetMessage<FleetReply>) => {
+      this.pending.get(message.id)?.(message.body);
+      this.pending.delete(message.id);
+    });
+    this.child.on('exit', code => {
+      if (code) {
+        log(`the simulator fleet exited with ${code}`);
+        process.exit(1);
+      }
+    });
+  }
+
+  async call<T extends FleetReply>(body: FleetRequest): Promise<T> {
+    const id = this.nextId++;
+    const reply = await new Promise<FleetReply>(resolve => {
+      this.pending.set(id, resolve);
+      this.child.send({ id, body } satisfies FleetMessage<FleetRequest>);
+    });
+    if ('error' in reply) {
+      throw new Error(`fleet: ${reply.error}`);
+    }
+    return reply as T;
+  }
+}
+
+const user = mockCredentials.user.header('user:default/bench');
+
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const start = preciseNow();
+  const result = await fn();
+  return [preciseNow() - start, result];
+}
+
+const sleep = (millis: number) =>
+  new Promise(resolve => setTimeout(resolve, millis));
+
+function gcHeap(): number {
+  for (let i = 0; i < 3; i++) {
+    global.gc!();
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+function clusterSpec(host: number, index: number): SeededCluster {
+  const n = host * PER_HOST + index;
+  return {
+    name: `c-${host}-${index}`,
+    owner: `group:default/team-${n % TEAMS}`,
+    component: `component:default/comp-${index % COMPONENTS}`,
+  };
+}
+
+async function main() {
+  if (!global.gc) {
+    throw new Error('run with node --expose-gc (yarn bench does)');
+  }
+  const started = Date.now();
+  log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+  const fleet = new Fleet();
+  const { hosts } = await fleet.call<{ hosts: SimulatedHost[] }>({
+    op: 'start',
+    hosts: HOSTS,
+  });
+  const [seedMs] = await timed(() =>
+    Promise.all(
+      hosts.map((_, h) =>
+        fleet.call({
+          op: 'seed',
+          host: h,
+          clusters: Array.from({ length: PER_HOST }, (__, i) =>
+            clusterSpec(h, i),
+          ),
+        }),
+      ),
+    ),
+  );
+  log(`seeded ${TOTAL} running clusters on ${HOSTS} hosts in ${ms(seedMs)}`);
+  await fleet.call({ op: 'latency', ms: LATENCY_MS });
+  const rawConfig = nestedClustersConfig(hosts);
+  const config = readNestedClustersConfig(
+    new ConfigReader({ nestedClusters: rawConfig }),
+  );
+
+  // Memory: the hosts service (the plugin's whole cache) on its own, so the
+  // delta is only what tracking the clusters costs.
+  const heapBefore = gcHeap();
+  const service = new DefaultNestedClustersHostsService({
+    config,
+    logger: mockServices.rootLogger({ level: 'none' }),
+  });
+  service.start();
+  for (;;) {
+    const { items } = await service.listClusters();
+    if (items.length === TOTAL && items.every(c => c.status === 'Running')) {
+      break;
+    }
+    await sleep(100);
+  }
+  const heapPerCluster = (gcHeap() - heapBefore) / TOTAL;
+  service.stop();
+  log(`heap per tracked cluster: ${(heapPerCluster / 1024).toFixed(2)} KiB`);
+  await sleep(500);
+
+  // Cold start: from starting the backend to a complete, warm cache.
+  const coldStart = preciseNow();
+  const backend = await startTestBackend({
+    features: [
+      nestedClustersPlugin,
+      mockServices.rootConfig.factory({ data: { nestedClusters: rawConfig } }),
+      catalogServiceMock.factory({ entities: [] }),
+    ],
+  });
+  const base = `http://127.0.0.1:${backend.server.port()}/api/nested-clusters`;
+  const api = async (path: string, init: RequestInit = {}) =>
+    fetch(`${base}${path}`, {
+      ...init,
+      headers: {
+        authorization: user,
+        'content-type': 'application/json',
+        ...init.headers,
+      },
+    });
+  for (;;) {
+    const { items } = (await (await api('/hosts')).json()) as {
+      items: HostSummary[];
+    };
+    const count = items.reduce((n, h) => n + h.clusterCount, 0);
+    if (items.every(h => h.healthy) && count === TOTAL) {
+      break;
+    }
+    await sleep(5);
+  }
+  const coldStartMs = preciseNow() - coldStart;
+  log(`cold start: ${ms(coldStartMs)}`);
+
+  // List a component's clusters: the plugin, then the baseline.
+  const baseline = new NaiveBaseline(config);
+  const component = (i: number) => `component:default/comp-${(i * 7) % COMPONENTS}`;
+  const listMs: number[] = [];
+  for (let i = 0; i < LIST_SAMPLES; i++) {
+    const [took, body] = await timed(async () =>
+      (await api(`/clusters?entityRef=${encodeURIComponent(component(i))}`)).json(),
+    );
+    const { items } = body as { items: NestedCluster[] };
+    if (items.length !== HOSTS) {
+      throw new Error(`expected ${HOSTS} clusters of ${component(i)}, got ${items.length}`);
+    }
+    listMs.push(took);
+  }
+  const baselineListMs: number[] = [];
+  for (let i = 0; i < BASELINE_LIST_SAMPLES; i++) {
+    const [took, { items, hostErrors }] = await timed(() =>
+      baseline.listClusters({ component: component(i) }),
+    );
+    if (items.length !== HOSTS || hostErrors.length) {
+      throw new Error(`the baseline found ${items.length} clusters of ${component(i)}`);
+    }
+    baselineListMs.push(took);
+  }
+  log(`list p95: ${ms(percentile(listMs, 95))} vs baseline ${ms(percentile(baselineListMs, 95))}`);
+
+  // Status propagation: host-side change → visible through the API.
+  const propagation: Record<HostChange, number[]> = {
+    ready: [],
+    paused: [],
+    deleted: [],
+  };
+  const expected: Record<HostChange, (res: Response, c?: NestedCluster) => boolean> = {
+    ready: (res, c) => res.status === 200 && c?.status === 'Running',
+    paused: (res, c) => res.status === 200 && c?.status === 'Paused',
+    deleted: res => res.status === 404,
+  };
+  for (let i = 0; i < CHANGES_PER_KIND; i++) {
+    for (const change of ['ready', 'paused', 'deleted'] as HostChange[]) {
+      const host = (i * 3 + change.length) % HOSTS;
+      const cluster =
+        change === 'ready'
+          ? { ...clusterSpec(host, 0), name: `fresh-${i}` }
+          : clusterSpec(host, change === 'paused' ? 100 + i : 200 + i);
+      const path = `/clusters/${hosts[host].name}/${cluster.name}`;
+      const reply = fleet.call<{ changedAt: number }>({
+        op: 'change',
+        host,
+        change,
+        cluster,
+      });
+      let seenAt: number;
+      for (;;) {
+        const res = await api(path);
+        const at = preciseNow();
+        const body = (await res.json()) as NestedCluster;
+        if (expected[change](res, body)) {
+          seenAt = at;
+          break;
+        }
+        await sleep(2);
+      }
+      const { changedAt } = await reply;
+      propagation[change].push(Math.max(0, seenAt - changedAt));
+    }
+  }
+  const allPropagation = Object.values(propagation).flat();
+  log(`propagation p95: ${ms(percentile(allPropagation, 95))}`);
+
+  // Create: 100 concurrent creates across hosts, time to 202.
+  const createMs: number[] = [];
+  const createErrors: string[] = [];
+  await Promise.all(
+    Array.from({ length: CREATES }, async (_, i) => {
+      const [took, res] = await timed(() =>
+        api('/clusters', {
+          method: 'POST',
+          body: JSON.stringify({
+            name: `new-${i}`,
+            profile: 'sandbox',
+            host: hosts[i % HOSTS].name,
+            owner: 'group:default/team-bench',
+          }),
+        }),
+      );
+      if (res.status === 202) {
+        createMs.push(took);
+      } else {
+        createErrors.push(`${res.status} ${await res.text()}`);
+      }
+    }),
+  );
+  const created = await fleet.call<{ count: number; names: string[] }>({
+    op: 'count',
+    prefix: 'nc-new-',
+  });
+  const duplicates = created.names.length - new Set(created.names).size;
+  const baselineCreateMs: number[] = [];
+  await Promise.all(
+    Array.from({ length: CREATES }, async (_, i) => {
+      const [took] = await timed(() =>
+        baseline.create({
+          name: `base-${i}`,
+          host: hosts[i % HOSTS].name,
+          owner: 'group:default/team-bench',
+        }),
+      );
+      baselineCreateMs.push(took);
+    }),
+  );
+  log(`create p95: ${ms(percentile(createMs, 95))}, ${createErrors.length} errors, ${created.count} namespaces`);
+  const fleetMemory = await fleet.call<{ heapUsedMb: number; rssMb: number }>({
+    op: 'memory',
+  });
+
+  await backend.stop();
+  await fleet.call({ op: 'stop' });
+
+  const listP95 = percentile(listMs, 95);
+  const baseListP95 = percentile(baselineListMs, 95);
+  const propP95 = percentile(allPropagation, 95);
+  const createOk =
+    createErrors.length === 0 && duplicates === 0 && created.count === CREATES;
+  const rows: Row[] = [
+    {
+      figure: `list a component's clusters, p50 (${HOSTS}×${PER_HOST}, +${LATENCY_MS} ms/host call)`,
+      value: ms(percentile(listMs, 50)),
+      baseline: ms(percentile(baselineListMs, 50)),
+      ratio: times(percentile(baselineListMs, 50), percentile(listMs, 50)),
+      target: '',
+      met: '',
+    },
+    {
+      figure: `list a component's clusters, p95`,
+      value: ms(listP95),
+      baseline: ms(baseListP95),
+      ratio: times(baseListP95, listP95),
+      target: '≤ 25 ms and ≥ 10× faster',
+      met: yesNo(listP95 <= 25 && baseListP95 / listP95 >= 10),
+    },
+    ...(['ready', 'paused', 'deleted'] as HostChange[]).map(change => ({
+      figure: `status propagation (${change}), p50 / p95`,
+      value: `${ms(percentile(propagation[change], 50))} / ${ms(percentile(propagation[change], 95))}`,
+      baseline: '',
+      ratio: '',
+      target: '',
+      met: '',
+    })),
+    {
+      figure: 'status propagation (all), p50 / p95',
+      value: `${ms(percentile(allPropagation, 50))} / ${ms(percentile(allPropagation, 95))}`,
+      baseline: `0 + request: ${ms(percentile(baselineListMs, 50))} / ${ms(baseListP95)}`,
+      ratio: times(baseListP95, propP95),
+      target: 'p95 ≤ 1 s',
+      met: yesNo(propP95 <= 1000),
+    },
+    {
+      figure: `${CREATES} concurrent creates, time to 202, p50 / p95`,
+      value: `${ms(percentile(createMs, 50))} / ${ms(percentile(createMs, 95))}`,
+      baseline: `${ms(percentile(baselineCreateMs, 50))} / ${ms(percentile(baselineCreateMs, 95))}`,
+      ratio: times(percentile(baselineCreateMs, 95), percentile(createMs, 95)),
+      target: '0 duplicates, 0 errors',
+      met: `${yesNo(createOk)} (${duplicates} dup, ${createErrors.length} err)`,
+    },
+    {
+      figure: `backend heap per tracked cluster (${TOTAL} clusters)`,
+      value: `${(heapPerCluster / 1024).toFixed(2)} KiB`,
+      baseline: 'keeps none',
+      ratio: '',
+      target: '≤ 5 KB',
+      met: yesNo(heapPerCluster <= 5000),
+    },
+    {
+      figure: `cold start to a warm, complete cache (${HOSTS}×${PER_HOST})`,
+      value: ms(coldStartMs),
+      baseline: 'none (pays every request)',
+      ratio: '',
+      target: '',
+      met: '',
+    },
+  ];
+  process.stdout.write(`\n${table(rows)}\n\n`);
+  process.stdout.write(
+    [
+      `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, node ${process.version}`,
+      `samples: ${LIST_SAMPLES} plugin lists, ${BASELINE_LIST_SAMPLES} baseline lists, ${CHANGES_PER_KIND} changes per kind, ${CREATES} creates each`,
+      `simulators: seeded in ${ms(seedMs)}; fleet heap ${fleetMemory.heapUsedMb.toFixed(0)} MiB, rss ${fleetMemory.rssMb.toFixed(0)} MiB`,
+      `bench process rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB; total run ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      createErrors.length ? `create errors: ${createErrors.slice(0, 3).join(' | ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n') + '\n',
+  );
+  process.exit(0);
+}
+
+main().catch(error => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});

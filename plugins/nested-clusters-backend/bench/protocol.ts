@@ -1,0 +1,34 @@
+import type { SeededCluster, SimulatedHost } from '../src/reliability/fixtures';
+
+/** A host-side change whose propagation to the API is measured. */
+export type HostChange = 'ready' | 'paused' | 'deleted';
+
+/** Requests from the benchmark to its simulator fleet (a child process). */
+export type FleetRequest =
+  | { op: 'start'; hosts: number }
+  | { op: 'seed'; host: number; clusters: SeededCluster[] }
+  | { op: 'latency'; ms: number }
+  | { op: 'change'; host: number; change: HostChange; cluster: SeededCluster }
+  | { op: 'count'; prefix: string }
+  | { op: 'memory' }
+  | { op: 'stop' };
+
+export type FleetReply =
+  | { hosts: SimulatedHost[] }
+  | { ready: number }
+  /** When the host reached the changed state (epoch ms, sub-ms precision). */
+  | { changedAt: number }
+  | { count: number; names: string[] }
+  | { heapUsedMb: number; rssMb: number }
+  | { ok: true }
+  | { error: string };
+
+export interface FleetMessage<T> {
+  id: number;
+  body: T;
+}
+
+/** Epoch milliseconds with sub-millisecond precision, comparable across processes. */
+export function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}

@@ -1,0 +1,85 @@
+import { BackendFeature } from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import { JsonObject } from '@backstage/types';
+import { HostSimulator } from '@nested-clusters/host-simulator';
+import request from 'supertest';
+import nestedClustersPlugin from '../../index';
+import {
+  eventually,
+  hostConfig,
+  SANDBOX_PROFILE,
+  USERS,
+} from '../../__testUtils__/harness';
+
+export const APP_BASE_URL = 'http://portal.example.com';
+
+export interface PortalBackend {
+  server: ReturnType<typeof request>;
+  scheduler: ReturnType<typeof mockServices.scheduler>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real backend with the nested-clusters plugin on one simulated host, the
+ * permission backend, and the given plugins, modules and policy.
+ */
+export async function startPortalBackend(options: {
+  sim: HostSimulator;
+  features: BackendFeature[];
+  config?: JsonObject;
+}): Promise<PortalBackend> {
+  const scheduler = mockServices.scheduler();
+  const backend = await startTestBackend({
+    features: [
+      nestedClustersPlugin,
+      permissionPlugin,
+      scheduler.factory({ skipTaskRunOnStartup: true }),
+      mockServices.rootConfig.factory({
+        data: {
+          app: { baseUrl: APP_BASE_URL },
+          permission: { enabled: true },
+          nestedClusters: {
+            hosts: [
+              hostConfig({
+                name: 'simulated',
+                sim: options.sim,
+                installer: 'helm-job',
+              }),
+            ],
+            profiles: [SANDBOX_PROFILE],
+            limits: { clustersPerOwner: 10 },
+          },
+          ...options.config,
+        },
+      }),
+      ...options.features,
+    ],
+  });
+  return {
+    server: request(backend.server),
+    scheduler,
+    stop: () => backend.stop(),
+  };
+}
+
+/** Creates a cluster through the REST API as `user` and waits until it is Running. */
+export async function createRunningCluster(
+  backend: PortalBackend,
+  body: { name: string; entityRef?: string; owner?: string },
+  user: string = USERS.guest,
+): Promise<void> {
+  const created = await backend.server
+    .post('/api/nested-clusters/clusters')
+    .set('Authorization', user)
+    .send({ profile: 'sandbox', ...body });
+  expect({ status: created.status, body: created.body }).toMatchObject({
+    status: 202,
+  });
+  await eventually(async () => {
+    const res = await backend.server
+      .get(`/api/nested-clusters/clusters/simulated/${body.name}`)
+      .set('Authorization', user);
+    expect(res.body).toMatchObject({ status: 'Running' });
+  });
+}
