@@ -391,7 +391,8 @@ export class ClusterApi {
     }
     if (
       this.key(type) === 'apiextensions.k8s.io/customresourcedefinitions' &&
-      opts.subresource !== 'status'
+      opts.subresource !== 'status' &&
+      !old.metadata.deletionTimestamp
     ) {
       this.acceptCrd(next);
     }

@@ -146,8 +146,9 @@ export class Store {
 
   /** Forgets every past event, so any older resourceVersion is now too old. */
   compact() {
+    // Like etcd compaction at the current revision: the next version starts a fresh history.
     this.log = [];
-    this.compactedRv = this.rv;
+    this.compactedRv = ++this.rv;
   }
 
   subscribe(listener: StoreListener): () => void {
@@ -181,7 +182,8 @@ export class Store {
       );
     }
     this.rv = snapshot.resourceVersion;
-    this.compact();
+    this.log = [];
+    this.compactedRv = this.rv;
   }
 
   /**

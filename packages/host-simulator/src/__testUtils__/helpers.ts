@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import * as https from 'node:https';
 import { HostSimulator } from '../simulator';
 
 /** A client-node KubeConfig for a server URL, verifying TLS with the simulator's CA. */
@@ -122,4 +123,46 @@ export function kubeConfigFromSecret(secret: k8s.V1Secret, key: string) {
   const kc = new k8s.KubeConfig();
   kc.loadFromString(Buffer.from(secret.data![key], 'base64').toString());
   return kc;
+}
+
+/** A raw HTTPS request to the simulator (for wire-level assertions), trusting its CA. */
+export function rawRequest(
+  sim: HostSimulator,
+  path: string,
+  init: {
+    method?: string;
+    body?: string;
+    headers?: Record<string, string>;
+    token?: string | null;
+  } = {},
+): Promise<{ status: number; body: string; json<T>(): T }> {
+  return new Promise((resolve, reject) => {
+    const token = init.token === undefined ? sim.token : init.token;
+    const req = https.request(
+      `${sim.url}${path}`,
+      {
+        method: init.method ?? 'GET',
+        ca: sim.caPem,
+        headers: {
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          ...init.headers,
+        },
+      },
+      res => {
+        const chunks: Buffer[] = [];
+        res.on('data', c => chunks.push(c as Buffer));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString();
+          resolve({
+            status: res.statusCode ?? 0,
+            body,
+            json: <T>() => JSON.parse(body) as T,
+          });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }
