@@ -32,7 +32,6 @@ const api = ApiBlueprint.make({
 
 /** On every component page. */
 const entityCard = EntityCardBlueprint.make({
-  name: 'nested-clusters',
   params: {
     filter: { kind: 'component' },
     loader: () =>

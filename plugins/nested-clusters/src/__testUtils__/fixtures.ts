@@ -46,7 +46,8 @@ export function serveClusters(
 ) {
   const queries: URLSearchParams[] = [];
   server.use(
-    http.get(`${BASE_URL}/clusters`, ({ request }) => {
+    // Any origin: the app under test may discover the backend elsewhere.
+    http.get('*/api/nested-clusters/clusters', ({ request }) => {
       queries.push(new URL(request.url).searchParams);
       return HttpResponse.json({ items, hostErrors });
     }),

@@ -43,6 +43,7 @@ function Filter(props: {
   return (
     <TextField
       select
+      id={`nested-clusters-filter-${props.label.toLowerCase()}`}
       label={props.label}
       value={props.value}
       onChange={e => props.onChange(e.target.value)}
