@@ -21,6 +21,7 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ClusterAuthorizer } from './permissions/ClusterAuthorizer';
+import { audited } from './services/audit';
 import { ClusterLifecycleService } from './services/ClusterLifecycleService';
 
 export interface RouterOptions {
@@ -90,29 +91,15 @@ export async function createRouter(
       BackstageCredentials<BackstageUserPrincipal>
     >;
 
-  /** Runs a mutation as an audit event that records success or failure. */
-  async function audited<T>(
+  /** Runs a request's action as an audit event that records success or failure. */
+  const audit = <T>(
     req: Request,
     eventId: string,
     severityLevel: AuditorServiceEventSeverityLevel,
     meta: JsonObject,
     action: () => Promise<T>,
-  ): Promise<T> {
-    const event = await auditor.createEvent({
-      eventId,
-      severityLevel,
-      request: req,
-      meta,
-    });
-    try {
-      const result = await action();
-      await event.success();
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
-  }
+  ) =>
+    audited(auditor, { eventId, severityLevel, request: req, meta }, action);
 
   /** Loads a cluster from the cache and checks the user's permission on it. */
   async function authorizedCluster(
@@ -172,7 +159,7 @@ export async function createRouter(
       res.status(200).json(await create());
       return;
     }
-    const cluster = await audited(
+    const cluster = await audit(
       req,
       'nested-cluster-create',
       'medium',
@@ -188,7 +175,7 @@ export async function createRouter(
 
   for (const action of ['pause', 'resume'] as const) {
     router.post(`/clusters/:host/:name/${action}`, async (req, res) => {
-      const cluster = await audited(
+      const cluster = await audit(
         req,
         `nested-cluster-${action}`,
         'low',
@@ -203,7 +190,7 @@ export async function createRouter(
   }
 
   router.post('/clusters/:host/:name/extend', async (req, res) => {
-    const cluster = await audited(
+    const cluster = await audit(
       req,
       'nested-cluster-extend',
       'low',
@@ -221,7 +208,7 @@ export async function createRouter(
   });
 
   router.delete('/clusters/:host/:name', async (req, res) => {
-    const cluster = await audited(
+    const cluster = await audit(
       req,
       'nested-cluster-delete',
       'high',
@@ -236,7 +223,7 @@ export async function createRouter(
 
   router.get('/clusters/:host/:name/kubeconfig', async (req, res) => {
     const { host, name } = req.params;
-    const kubeconfig = await audited(
+    const kubeconfig = await audit(
       req,
       'nested-cluster-kubeconfig',
       'high',

@@ -2,6 +2,8 @@ import {
   coreServices,
   createServiceFactory,
   RootLoggerService,
+  SchedulerService,
+  ServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
@@ -199,9 +201,16 @@ export const SANDBOX_PROFILE = {
   values: { sync: { toHost: { ingresses: { enabled: true } } } },
 };
 
+/** mockServices.scheduler() returns a MockSchedulerService, whose type is not exported. */
+type MockScheduler = SchedulerService & {
+  factory(options?: {
+    skipTaskRunOnStartup?: boolean;
+  }): ServiceFactory<SchedulerService, 'plugin', 'singleton'>;
+};
+
 export interface Harness {
   server: ReturnType<typeof request>;
-  scheduler: ReturnType<typeof mockServices.scheduler>;
+  scheduler: MockScheduler;
   logs: CapturingLogger;
   stop(): Promise<void>;
 }
@@ -214,7 +223,7 @@ export async function startBackend(options: {
 }): Promise<Harness> {
   const entities = exampleEntities();
   const logs = options.logs ?? new CapturingLogger();
-  const scheduler = mockServices.scheduler();
+  const scheduler = mockServices.scheduler() as MockScheduler;
   const backend = await startTestBackend({
     features: [
       nestedClustersPlugin,
@@ -278,6 +287,7 @@ export function adminClients(sim: HostSimulator) {
   const kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig());
   return {
+    kubeConfig: kc,
     core: kc.makeApiClient(CoreV1Api),
     apps: kc.makeApiClient(AppsV1Api),
     custom: kc.makeApiClient(CustomObjectsApi),

@@ -154,14 +154,24 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** The message of a Kubernetes Status body, parsed or still text. */
+function statusMessage(body: unknown): string | undefined {
+  let status = body;
+  if (typeof body === 'string') {
+    try {
+      status = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  const message = (status as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : undefined;
+}
+
 /** The Status message of a failed API call, without headers or request details. */
 export function describeHostError(error: unknown): string {
   if (error instanceof ApiException) {
-    const body = error.body as unknown;
-    const message =
-      typeof body === 'object' && body !== null && 'message' in body
-        ? String((body as { message: unknown }).message)
-        : undefined;
+    const message = statusMessage(error.body);
     return `HTTP ${error.code}${message ? `: ${message}` : ''}`;
   }
   if (error instanceof Error) {

@@ -85,7 +85,9 @@ export function timestamp(value: Date | string | undefined): string | undefined 
   if (value === undefined) {
     return undefined;
   }
-  return value instanceof Date ? value.toISOString() : value;
+  // Normalised, so a LIST (Date) and a WATCH (string) give the same text.
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
 function num(value: unknown): number {

@@ -1,4 +1,5 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { audited } from './audit';
 import { ClusterLifecycleService } from './ClusterLifecycleService';
 
 /**
@@ -17,26 +18,27 @@ export class ClusterExpiry {
     const expired = await this.lifecycle.expiredClusters(now);
     let deleted = 0;
     for (const cluster of expired) {
-      const event = await this.auditor.createEvent({
-        eventId: 'nested-cluster-expire',
-        severityLevel: 'high',
-        meta: {
-          host: cluster.host,
-          name: cluster.name,
-          owner: cluster.owner,
-          expiresAt: cluster.expiresAt,
-        },
-      });
       try {
-        await this.lifecycle.delete(cluster);
-        await event.success();
+        await audited(
+          this.auditor,
+          {
+            eventId: 'nested-cluster-expire',
+            severityLevel: 'high',
+            meta: {
+              host: cluster.host,
+              name: cluster.name,
+              owner: cluster.owner,
+              expiresAt: cluster.expiresAt,
+            },
+          },
+          () => this.lifecycle.delete(cluster),
+        );
         deleted += 1;
         this.logger.info(
           `Deleting expired nested cluster ${cluster.host}/${cluster.name} (expired ${cluster.expiresAt})`,
         );
-      } catch (error) {
-        // One failing host must not stop the others; the next run retries.
-        await event.fail({ error: error as Error });
+      } catch {
+        // Audited as failed; one failing host must not stop the others, and the next run retries.
       }
     }
     return deleted;
