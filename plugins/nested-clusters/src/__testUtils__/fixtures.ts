@@ -4,7 +4,7 @@ import {
   NestedClustersClient,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { http, HttpResponse } from 'msw';
-import { SetupServerApi } from 'msw/node';
+import { SetupServer } from 'msw/node';
 
 export const BASE_URL = 'http://localhost:7007/api/nested-clusters';
 
@@ -40,7 +40,7 @@ export function cluster(
 
 /** Serves a list response and records the query of every list call. */
 export function serveClusters(
-  server: SetupServerApi,
+  server: SetupServer,
   items: NestedCluster[],
   hostErrors: { host: string; message: string }[] = [],
 ) {

@@ -60,5 +60,10 @@ export function EntityNestedClustersCard() {
     );
   }
 
-  return <InfoCard title="Nested clusters">{content}</InfoCard>;
+  // A named region, so assistive technology (and browser tests) find the card.
+  return (
+    <section aria-label="Nested clusters">
+      <InfoCard title="Nested clusters">{content}</InfoCard>
+    </section>
+  );
 }
