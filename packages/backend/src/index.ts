@@ -16,9 +16,10 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Owners-only updates, deletes and kubeconfigs for nested clusters; all else allowed.
+backend.add(import('./permissionPolicy'));
+
+backend.add(import('@nested-clusters/plugin-nested-clusters-backend'));
 
 // Without an engine module, search uses the in-memory Lunr engine.
 backend.add(import('@backstage/plugin-search-backend'));
