@@ -14,6 +14,9 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(
+  import('@nested-clusters/plugin-scaffolder-backend-module-nested-clusters'),
+);
 
 backend.add(import('@backstage/plugin-permission-backend'));
 // Owners-only updates, deletes and kubeconfigs for nested clusters; all else allowed.

@@ -2,15 +2,20 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { NestedClustersClient } from '@nested-clusters/plugin-nested-clusters-common';
 import {
   createNestedClusterCreateAction,
   createNestedClusterDeleteAction,
   createNestedClusterWaitAction,
+  createRegisterLocalAction,
 } from './actions';
 
-/** Adds the nested-clusters:create, :wait and :delete actions to the scaffolder. */
+/**
+ * Adds nested-clusters:create, :wait and :delete, and local-catalog:register
+ * (for portals without a git host), to the scaffolder.
+ */
 export const scaffolderModuleNestedClusters = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'nested-clusters',
@@ -21,8 +26,17 @@ export const scaffolderModuleNestedClusters = createBackendModule({
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         config: coreServices.rootConfig,
+        permissions: coreServices.permissions,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolderActions, discovery, auth, config }) {
+      async init({
+        scaffolderActions,
+        discovery,
+        auth,
+        config,
+        permissions,
+        catalog,
+      }) {
         const options = {
           api: new NestedClustersClient({ discoveryApi: discovery }),
           auth,
@@ -32,6 +46,13 @@ export const scaffolderModuleNestedClusters = createBackendModule({
           createNestedClusterCreateAction(options),
           createNestedClusterWaitAction(options),
           createNestedClusterDeleteAction(options),
+          createRegisterLocalAction({
+            catalog,
+            permissions,
+            directory: config.getOptionalString(
+              'scaffolder.localCatalog.directory',
+            ),
+          }),
         );
       },
     });

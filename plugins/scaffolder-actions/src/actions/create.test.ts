@@ -26,11 +26,7 @@ describe('nested-clusters:create', () => {
   afterEach(() => backend.stop());
 
   const context = (input: Partial<Input>, extra: Partial<Ctx> = {}) =>
-    actionContext(
-      action,
-      { waitForReady: true, timeoutSeconds: 600, ...input } as Input,
-      extra,
-    );
+    actionContext(action, input as Input, extra);
 
   const input = {
     name: 'my-sandbox',

@@ -16,7 +16,7 @@ import {
 } from './api';
 import { examples } from './create.examples';
 import { clusterPageUrl, normalizeEntityRef } from './entityRefs';
-import { fields } from './fields';
+import { DEFAULT_TIMEOUT_SECONDS, fields } from './fields';
 import { waitForCluster } from './waitForCluster';
 
 export const CREATE_ACTION_ID = 'nested-clusters:create';
@@ -75,8 +75,10 @@ export function createNestedClusterCreateAction(
         waitForReady: z =>
           z
             .boolean()
-            .default(true)
-            .describe('Wait until the cluster is Running before the step ends'),
+            .optional()
+            .describe(
+              'Wait until the cluster is Running before the step ends. Default: true',
+            ),
         timeoutSeconds: fields.timeoutSeconds,
       },
       output: {
@@ -166,12 +168,14 @@ export function createNestedClusterCreateAction(
         `Nested cluster ${created.host}/${created.name} is ${created.status} in namespace ${created.namespace}`,
       );
 
-      if (!ctx.input.waitForReady) {
+      if (ctx.input.waitForReady === false) {
         emit(created);
         return;
       }
+      const timeoutSeconds =
+        ctx.input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
       ctx.logger.info(
-        `Waiting up to ${ctx.input.timeoutSeconds}s for ${created.host}/${created.name} to be Running`,
+        `Waiting up to ${timeoutSeconds}s for ${created.host}/${created.name} to be Running`,
       );
       const running = await waitForCluster({
         api,
@@ -179,7 +183,7 @@ export function createNestedClusterCreateAction(
         host: created.host,
         name: created.name,
         until: 'Running',
-        timeoutMs: ctx.input.timeoutSeconds * 1000,
+        timeoutMs: timeoutSeconds * 1000,
         pollIntervalMs,
         logger: ctx.logger,
         signal: ctx.signal,

@@ -32,8 +32,6 @@ describe('nested-clusters:delete', () => {
       {
         host: 'simulated',
         name: 'my-sandbox',
-        waitForDeletion: false,
-        timeoutSeconds: 600,
         ...input,
       },
       extra,

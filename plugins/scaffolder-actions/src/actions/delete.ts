@@ -7,7 +7,7 @@ import {
   statusCodeOf,
 } from './api';
 import { examples } from './delete.examples';
-import { fields } from './fields';
+import { DEFAULT_TIMEOUT_SECONDS, fields } from './fields';
 import { waitForCluster } from './waitForCluster';
 
 export const DELETE_ACTION_ID = 'nested-clusters:delete';
@@ -32,13 +32,17 @@ export function createNestedClusterDeleteAction(
         waitForDeletion: z =>
           z
             .boolean()
-            .default(false)
-            .describe('Wait until the cluster and its namespace are gone'),
+            .optional()
+            .describe(
+              'Wait until the cluster and its namespace are gone. Default: false',
+            ),
         timeoutSeconds: fields.timeoutSeconds,
       },
     },
     async handler(ctx) {
-      const { host, name, waitForDeletion, timeoutSeconds } = ctx.input;
+      const { host, name, waitForDeletion } = ctx.input;
+      const timeoutSeconds =
+        ctx.input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
       const ref = `${host}/${name}`;
       if (ctx.isDryRun) {
         ctx.logger.info(`Dry run: would delete ${ref}; nothing was deleted`);

@@ -6,7 +6,13 @@ import {
 
 type Z = typeof zod;
 
-/** Shared input and output fields, so the three actions describe them the same way. */
+export const DEFAULT_TIMEOUT_SECONDS = 600;
+
+/**
+ * Shared input and output fields, so the actions describe them the same way.
+ * The scaffolder validates inputs against the JSON schema but does not apply
+ * zod defaults, so optional inputs are optional here and defaulted in code.
+ */
 export const fields = {
   name: (z: Z) =>
     z
@@ -27,8 +33,10 @@ export const fields = {
     z
       .number()
       .positive()
-      .default(600)
-      .describe('How long to wait, in seconds, before failing the step'),
+      .optional()
+      .describe(
+        `How long to wait, in seconds, before failing the step. Default: ${DEFAULT_TIMEOUT_SECONDS}`,
+      ),
   namespace: (z: Z) =>
     z.string().describe('Namespace of the nested cluster on its host'),
   status: (z: Z) =>

@@ -31,8 +31,6 @@ describe('nested-clusters:wait', () => {
       {
         host: 'simulated',
         name: 'my-sandbox',
-        status: 'Running',
-        timeoutSeconds: 600,
         ...input,
       },
       extra,

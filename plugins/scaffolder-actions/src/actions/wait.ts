@@ -4,7 +4,7 @@ import {
   initiatorToken,
   NestedClusterActionsOptions,
 } from './api';
-import { fields, WAITABLE_STATUSES } from './fields';
+import { DEFAULT_TIMEOUT_SECONDS, fields, WAITABLE_STATUSES } from './fields';
 import { examples } from './wait.examples';
 import { waitForCluster } from './waitForCluster';
 
@@ -30,8 +30,10 @@ export function createNestedClusterWaitAction(
         status: z =>
           z
             .enum(WAITABLE_STATUSES)
-            .default('Running')
-            .describe('The state to wait for: Running or Paused'),
+            .optional()
+            .describe(
+              'The state to wait for: Running or Paused. Default: Running',
+            ),
         timeoutSeconds: fields.timeoutSeconds,
       },
       output: {
@@ -40,7 +42,10 @@ export function createNestedClusterWaitAction(
       },
     },
     async handler(ctx) {
-      const { host, name, status, timeoutSeconds } = ctx.input;
+      const { host, name } = ctx.input;
+      const status = ctx.input.status ?? 'Running';
+      const timeoutSeconds =
+        ctx.input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
       if (ctx.isDryRun) {
         // The cluster of a dry run was never created, so there is nothing to poll.
         ctx.logger.info(
