@@ -208,6 +208,9 @@ type MockScheduler = SchedulerService & {
   }): ServiceFactory<SchedulerService, 'plugin', 'singleton'>;
 };
 
+/** A host of the test backend: a simulator, or raw `nestedClusters.hosts[]` config. */
+export type TestHost = HostEntry | { config: JsonObject };
+
 export interface Harness {
   server: ReturnType<typeof request>;
   scheduler: MockScheduler;
@@ -217,7 +220,7 @@ export interface Harness {
 
 /** The real backend: this plugin, the permission backend with the example policy, mock auth. */
 export async function startBackend(options: {
-  hosts: HostEntry[];
+  hosts: TestHost[];
   limits?: { clustersPerOwner: number };
   logs?: CapturingLogger;
 }): Promise<Harness> {
@@ -242,7 +245,9 @@ export async function startBackend(options: {
         data: {
           permission: { enabled: true },
           nestedClusters: {
-            hosts: options.hosts.map(hostConfig),
+            hosts: options.hosts.map(h =>
+              'config' in h ? h.config : hostConfig(h),
+            ),
             profiles: [SANDBOX_PROFILE],
             limits: options.limits ?? { clustersPerOwner: 10 },
           },
@@ -282,10 +287,17 @@ export async function eventually<T>(
   }
 }
 
-/** Direct access to a simulated host through client-node, as an admin would have. */
-export function adminClients(sim: HostSimulator) {
-  const kc = new KubeConfig();
-  kc.loadFromString(sim.kubeconfig());
+export type AdminClients = ReturnType<typeof adminClients>;
+
+/** Direct access to a host through client-node, as its admin would have. */
+export function adminClients(host: HostSimulator | KubeConfig) {
+  let kc: KubeConfig;
+  if (host instanceof KubeConfig) {
+    kc = host;
+  } else {
+    kc = new KubeConfig();
+    kc.loadFromString(host.kubeconfig());
+  }
   return {
     kubeConfig: kc,
     core: kc.makeApiClient(CoreV1Api),
