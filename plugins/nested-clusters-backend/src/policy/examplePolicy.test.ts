@@ -1,0 +1,89 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import {
+  AuthorizeResult,
+  createPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  nestedClusterCreatePermission,
+  nestedClusterDeletePermission,
+  nestedClusterKubeconfigPermission,
+  nestedClusterReadPermission,
+  nestedClusterUpdatePermission,
+} from '@nested-clusters/plugin-nested-clusters-common';
+import { NestedClustersExamplePolicy } from './examplePolicy';
+
+describe('NestedClustersExamplePolicy', () => {
+  const policy = new NestedClustersExamplePolicy(
+    mockServices.auth(),
+    mockServices.userInfo({
+      ownershipEntityRefs: ['user:default/bob', 'group:default/team-b'],
+    }),
+  );
+  const bob = {
+    credentials: mockCredentials.user('user:default/bob'),
+    info: {
+      userEntityRef: 'user:default/bob',
+      ownershipEntityRefs: ['user:default/bob', 'group:default/team-b'],
+    },
+  };
+
+  it('lets anyone signed in create and read', async () => {
+    for (const permission of [
+      nestedClusterCreatePermission,
+      nestedClusterReadPermission,
+    ]) {
+      expect(await policy.handle({ permission }, bob)).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
+  });
+
+  it('limits update, delete and kubeconfig to owners', async () => {
+    for (const permission of [
+      nestedClusterUpdatePermission,
+      nestedClusterDeletePermission,
+      nestedClusterKubeconfigPermission,
+    ]) {
+      expect(await policy.handle({ permission }, bob)).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'nested-clusters',
+        resourceType: 'nested-cluster',
+        conditions: {
+          rule: 'IS_OWNER',
+          resourceType: 'nested-cluster',
+          params: { claims: ['user:default/bob', 'group:default/team-b'] },
+        },
+      });
+    }
+  });
+
+  it('denies nested-cluster permissions without a signed-in user', async () => {
+    const service = {
+      credentials: mockCredentials.service(),
+      info: { userEntityRef: '', ownershipEntityRefs: [] },
+    };
+    for (const permission of [
+      nestedClusterCreatePermission,
+      nestedClusterReadPermission,
+      nestedClusterDeletePermission,
+    ]) {
+      expect((await policy.handle({ permission }, service)).result).toBe(
+        AuthorizeResult.DENY,
+      );
+      expect((await policy.handle({ permission })).result).toBe(
+        AuthorizeResult.DENY,
+      );
+    }
+  });
+
+  it('allows everything else, so other plugins keep working', async () => {
+    const catalogRead = createPermission({
+      name: 'catalog.entity.read',
+      attributes: { action: 'read' },
+      resourceType: 'catalog-entity',
+    });
+    expect((await policy.handle({ permission: catalogRead }, bob)).result).toBe(
+      AuthorizeResult.ALLOW,
+    );
+  });
+});

@@ -1,0 +1,41 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { openApiDocument } from '../__testUtils__/openapi';
+import { ClusterAuthorizer } from '../permissions/ClusterAuthorizer';
+import { createRouter } from '../router';
+import { ClusterLifecycleService } from '../services/ClusterLifecycleService';
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+}
+
+describe('openapi.yaml', () => {
+  it('describes exactly the routes the router serves', async () => {
+    const router = await createRouter({
+      httpAuth: mockServices.httpAuth(),
+      auditor: mockServices.auditor.mock(),
+      // Routes are only listed here, never called.
+      authorizer: {} as ClusterAuthorizer,
+      lifecycle: {} as ClusterLifecycleService,
+    });
+    const served = (router.stack as Layer[])
+      .filter(layer => layer.route)
+      .flatMap(layer =>
+        Object.keys(layer.route!.methods).map(
+          method =>
+            `${method.toUpperCase()} ${layer.route!.path.replace(
+              /:(\w+)/g,
+              '{$1}',
+            )}`,
+        ),
+      )
+      .sort();
+    const described = Object.entries(openApiDocument.paths)
+      .flatMap(([path, operations]) =>
+        Object.keys(operations)
+          .filter(key => key !== 'parameters')
+          .map(method => `${method.toUpperCase()} ${path}`),
+      )
+      .sort();
+    expect(served).toEqual(described);
+  });
+});
