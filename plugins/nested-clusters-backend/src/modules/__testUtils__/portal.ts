@@ -6,9 +6,12 @@ import { HostSimulator } from '@nested-clusters/host-simulator';
 import request from 'supertest';
 import nestedClustersPlugin from '../../index';
 import {
+  authKeepingActor,
   eventually,
+  exampleEntities,
   hostConfig,
   SANDBOX_PROFILE,
+  userInfoFromOrg,
   USERS,
 } from '../../__testUtils__/harness';
 
@@ -34,6 +37,8 @@ export async function startPortalBackend(options: {
     features: [
       nestedClustersPlugin,
       permissionPlugin,
+      userInfoFromOrg(exampleEntities()),
+      authKeepingActor(),
       scheduler.factory({ skipTaskRunOnStartup: true }),
       mockServices.rootConfig.factory({
         data: {
