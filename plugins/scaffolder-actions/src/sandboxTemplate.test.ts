@@ -13,6 +13,7 @@ import {
   HostSimulator,
   startHostSimulator,
 } from '@nested-clusters/host-simulator';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the end-to-end test runs the real backend plugin
 import nestedClustersPlugin, {
   nestedClustersExamplePolicyModule,
 } from '@nested-clusters/plugin-nested-clusters-backend';
@@ -20,6 +21,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import yaml from 'yaml';
 import { authKeepingActor } from './__testUtils__/authKeepingActor';
 import scaffolderModuleNestedClusters from './index';
 
@@ -309,6 +311,83 @@ describe('software templates, end to end', () => {
       /group:default\/team-a already has 1 nested clusters; the limit is 1/,
     );
     expect(await namespaces()).toEqual(before);
+  });
+
+  it('validates a dry run against the backend and creates nothing', async () => {
+    const template = yaml.parse(
+      await fs.readFile(
+        '../../examples/templates/nested-cluster-sandbox/template.yaml',
+        'utf8',
+      ),
+    );
+    const res = await server
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', CAROL)
+      .send({
+        template,
+        values: {
+          component: 'component:default/billing-service',
+          profile: 'sandbox',
+          name: 'billing-preview',
+          ttl: '7d',
+        },
+        directoryContents: [],
+      })
+      .expect(200);
+
+    const log = (res.body.log as TaskEvent[]).map(e => e.body.message);
+    expect(log).toContainEqual(
+      expect.stringContaining(
+        'Dry run: simulated/billing-preview would be created in namespace nc-billing-preview; nothing was created',
+      ),
+    );
+    expect(await namespaces()).not.toContain('nc-billing-preview');
+  });
+
+  it('registers a new service in the catalog and creates its sandbox', async () => {
+    const run = await runTemplate(
+      'service-with-sandbox',
+      {
+        name: 'payments-api',
+        description: 'Takes payments',
+        owner: 'group:default/team-b',
+        type: 'service',
+        profile: 'sandbox',
+        ttl: '72h',
+      },
+      CAROL,
+    );
+
+    expect(run.status).toBe('completed');
+    expect(await fs.readdir(localCatalog)).toEqual([
+      'default.component.payments-api.yaml',
+    ]);
+    const entity = await server
+      .get('/api/catalog/entities/by-name/component/default/payments-api')
+      .set('Authorization', CAROL)
+      .expect(200);
+    expect(entity.body.spec).toEqual(
+      expect.objectContaining({ owner: 'group:default/team-b' }),
+    );
+    const ns = await core.readNamespace({ name: 'nc-payments-api-sandbox' });
+    expect(ns.metadata?.annotations).toEqual(
+      expect.objectContaining({
+        'nested-clusters.backstage.io/owner': 'group:default/team-b',
+        'nested-clusters.backstage.io/component':
+          'component:default/payments-api',
+      }),
+    );
+    const cluster = await server
+      .get('/api/nested-clusters/clusters/simulated/payments-api-sandbox')
+      .set('Authorization', CAROL)
+      .expect(200);
+    expect(cluster.body.status).toBe('Running');
+    expect(run.output?.links).toEqual([
+      expect.objectContaining({ entityRef: 'component:default/payments-api' }),
+      expect.objectContaining({
+        url: 'http://localhost:3000/catalog/default/component/payments-api',
+      }),
+    ]);
   });
 });
 
