@@ -171,7 +171,7 @@ describe('conformance: authentication and authorization', () => {
       name: 'viewer',
       body: { spec: { audiences: [], expirationSeconds: 3600 } },
     });
-    const token = tr.status!.token;
+    const token = tr.status!.token!;
     const viewer = kubeConfigFor(
       adminKc.getCurrentCluster()!.server,
       token,

@@ -777,7 +777,7 @@ describe('conformance: REST', () => {
                 schema: {
                   openAPIV3Schema: {
                     type: 'object',
-                    'x-kubernetes-preserve-unknown-fields': true,
+                    x_kubernetes_preserve_unknown_fields: true,
                   },
                 },
               },

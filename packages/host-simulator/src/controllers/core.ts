@@ -242,6 +242,7 @@ export function garbageCollector(ctx: ControllerContext) {
             current &&
             type &&
             !current.metadata.deletionTimestamp &&
+            (current.metadata.ownerReferences ?? []).length > 0 &&
             (current.metadata.ownerReferences ?? []).every(
               r => !ownerExists(r, current.metadata.namespace),
             )

@@ -1,0 +1,107 @@
+import * as k8s from '@kubernetes/client-node';
+import { startHostSimulator, HostSimulator } from '../simulator';
+import {
+  eventually,
+  hostKubeConfig,
+  kubeConfigFromSecret,
+} from '../__testUtils__/helpers';
+
+describe('nested cluster endpoints', () => {
+  let sim: HostSimulator;
+  let core: k8s.CoreV1Api;
+
+  beforeAll(async () => {
+    sim = await startHostSimulator();
+    const kc = hostKubeConfig(sim);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: 'nc-w' } } });
+    await core.createNamespacedConfigMap({
+      namespace: 'nc-w',
+      body: {
+        metadata: { name: 'values' },
+        data: {
+          'values.yaml': `exportKubeConfig:\n  server: ${sim.url}/vclusters/nc-w/w\n  context: w-context\ncontrolPlane:\n  proxy:\n    extraSANs: [w.nc-w.svc]\n`,
+        },
+      },
+    });
+    await kc.makeApiClient(k8s.BatchV1Api).createNamespacedJob({
+      namespace: 'nc-w',
+      body: {
+        metadata: { name: 'install' },
+        spec: {
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              containers: [
+                {
+                  name: 'vcluster',
+                  image: 'ghcr.io/loft-sh/vcluster-cli:0.36.1',
+                  args: [
+                    'create',
+                    'w',
+                    '-n',
+                    'nc-w',
+                    '-f',
+                    '/values/values.yaml',
+                  ],
+                  volumeMounts: [{ name: 'v', mountPath: '/values' }],
+                },
+              ],
+              volumes: [{ name: 'v', configMap: { name: 'values' } }],
+            },
+          },
+        },
+      },
+    });
+  });
+  afterAll(() => sim.stop());
+
+  it('honours exportKubeConfig and runs workloads inside the nested cluster', async () => {
+    const secret = await eventually(() =>
+      core.readNamespacedSecret({ namespace: 'nc-w', name: 'vc-w' }),
+    );
+    const kc = kubeConfigFromSecret(secret, 'config');
+    expect(kc.getCurrentContext()).toBe('w-context');
+    expect(kc.getCurrentCluster()?.caData).toBe(
+      Buffer.from(sim.caPem).toString('base64'),
+    );
+    const nestedApps = kc.makeApiClient(k8s.AppsV1Api);
+    const nestedCore = kc.makeApiClient(k8s.CoreV1Api);
+    await nestedApps.createNamespacedDeployment({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'web' },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: { containers: [{ name: 'web', image: 'nginx' }] },
+          },
+        },
+      },
+    });
+    const deployment = await eventually(async () => {
+      const d = await nestedApps.readNamespacedDeployment({
+        namespace: 'default',
+        name: 'web',
+      });
+      return d.status?.readyReplicas === 2 ? d : undefined;
+    });
+    expect(
+      deployment.status?.conditions?.find(c => c.type === 'Available')?.status,
+    ).toBe('True');
+    const pods = await nestedCore.listNamespacedPod({
+      namespace: 'default',
+      labelSelector: 'app=web',
+    });
+    expect(pods.items.map(p => p.status?.phase)).toEqual([
+      'Running',
+      'Running',
+    ]);
+    // The nested cluster is separate from the host.
+    expect(
+      (await core.listNamespacedPod({ namespace: 'default' })).items,
+    ).toEqual([]);
+  });
+});
