@@ -35,8 +35,16 @@ describe('readNestedClustersConfig', () => {
   it('accepts kubeconfig and inCluster auth', () => {
     const config = read({
       hosts: [
-        { ...host, auth: { type: 'kubeconfig', path: 'kc.yaml', context: 'x' } },
-        { ...host, name: 'incluster', url: undefined, auth: { type: 'inCluster' } },
+        {
+          ...host,
+          auth: { type: 'kubeconfig', path: 'kc.yaml', context: 'x' },
+        },
+        {
+          ...host,
+          name: 'incluster',
+          url: undefined,
+          auth: { type: 'inCluster' },
+        },
       ],
     });
     expect(config.hosts.map(h => h.auth.type)).toEqual([
@@ -62,12 +70,19 @@ describe('readNestedClustersConfig', () => {
       { hosts: [{ ...host, url: undefined }] },
       'nestedClusters.hosts[0].url: url is required with serviceAccount auth',
     ],
+    [{ hosts: [{ ...host, name: 'Dev_EU' }] }, 'nestedClusters.hosts[0].name'],
     [
-      { hosts: [{ ...host, name: 'Dev_EU' }] },
-      'nestedClusters.hosts[0].name',
-    ],
-    [
-      { hosts: [{ ...host, exposure: { type: 'hostPattern', pattern: 'https://fixed.example.com' } }] },
+      {
+        hosts: [
+          {
+            ...host,
+            exposure: {
+              type: 'hostPattern',
+              pattern: 'https://fixed.example.com',
+            },
+          },
+        ],
+      },
       'nestedClusters.hosts[0].exposure.pattern',
     ],
     [{ hosts: [host, host] }, 'nestedClusters.hosts[1].name: duplicate name'],
@@ -88,8 +103,8 @@ describe('readNestedClustersConfig', () => {
   });
 
   it('never puts the token into the error', () => {
-    expect(() =>
-      read({ hosts: [{ ...host, installer: 'nope' }] }),
-    ).not.toThrow(/secret-token/);
+    expect(() => read({ hosts: [{ ...host, installer: 'nope' }] })).not.toThrow(
+      /secret-token/,
+    );
   });
 });

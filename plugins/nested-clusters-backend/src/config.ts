@@ -52,7 +52,10 @@ const hostSchema = z
     namespacePrefix: z
       .string()
       .max(23)
-      .regex(/^[a-z0-9]([-a-z0-9]*)$/, 'expected lowercase letters, digits, "-"')
+      .regex(
+        /^[a-z0-9]([-a-z0-9]*)$/,
+        'expected lowercase letters, digits, "-"',
+      )
       .default('nc-'),
     maxClusters: z.number().int().min(0).default(50),
     auth: hostAuthSchema,
@@ -149,7 +152,9 @@ export function readNestedClustersConfig(config: Config): NestedClustersConfig {
     const problems = result.error.issues.map(issue => {
       const key = issue.path.reduce<string>(
         (acc, part) =>
-          typeof part === 'number' ? `${acc}[${part}]` : `${acc}.${String(part)}`,
+          typeof part === 'number'
+            ? `${acc}[${part}]`
+            : `${acc}.${String(part)}`,
         'nestedClusters',
       );
       return `${key}: ${issue.message}`;

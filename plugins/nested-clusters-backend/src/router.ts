@@ -98,8 +98,7 @@ export async function createRouter(
     severityLevel: AuditorServiceEventSeverityLevel,
     meta: JsonObject,
     action: () => Promise<T>,
-  ) =>
-    audited(auditor, { eventId, severityLevel, request: req, meta }, action);
+  ) => audited(auditor, { eventId, severityLevel, request: req, meta }, action);
 
   /** Loads a cluster from the cache and checks the user's permission on it. */
   async function authorizedCluster(

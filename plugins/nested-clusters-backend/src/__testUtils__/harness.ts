@@ -43,7 +43,7 @@ export function exampleEntities(): Entity[] {
  * Stands in for the auth backend's sign-in resolver: a user owns through
  * itself and the groups its catalog entity is a member of.
  */
-function userInfoFromOrg(entities: Entity[]) {
+export function userInfoFromOrg(entities: Entity[]) {
   return createServiceFactory({
     service: coreServices.userInfo,
     deps: {},
@@ -61,7 +61,10 @@ function userInfoFromOrg(entities: Entity[]) {
         const groups = ((user?.spec?.memberOf as string[]) ?? []).map(
           g => `group:default/${g}`,
         );
-        return { userEntityRef, ownershipEntityRefs: [userEntityRef, ...groups] };
+        return {
+          userEntityRef,
+          ownershipEntityRefs: [userEntityRef, ...groups],
+        };
       },
     }),
   });
@@ -73,7 +76,7 @@ function userInfoFromOrg(entities: Entity[]) {
  * actor, and the permission backend then refuses conditional decisions
  * ("Direct user requests without a resourceRef are not allowed").
  */
-function authKeepingActor() {
+export function authKeepingActor() {
   return createServiceFactory({
     service: coreServices.auth,
     deps: { plugin: coreServices.pluginMetadata },

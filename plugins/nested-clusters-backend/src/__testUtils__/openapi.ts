@@ -44,22 +44,32 @@ export function expectMatchesSpec(
   const response = operation.responses[String(res.status)];
   if (!response) {
     throw new Error(
-      `${method.toUpperCase()} ${path} answered ${res.status}, which openapi.yaml does not document`,
+      `${method.toUpperCase()} ${path} answered ${
+        res.status
+      }, which openapi.yaml does not document`,
     );
   }
   if (!String(res.headers['content-type']).startsWith('application/json')) {
     return;
   }
   const ref = response.$ref
-    ? `openapi#/components/responses/${response.$ref.split('/').pop()}/content/application~1json/schema`
-    : `openapi#/paths/${path.replaceAll('~', '~0').replaceAll('/', '~1')}/${method}/responses/${res.status}/content/application~1json/schema`;
+    ? `openapi#/components/responses/${response.$ref
+        .split('/')
+        .pop()}/content/application~1json/schema`
+    : `openapi#/paths/${path
+        .replaceAll('~', '~0')
+        .replaceAll('/', '~1')}/${method}/responses/${
+        res.status
+      }/content/application~1json/schema`;
   const validate = ajv.getSchema(ref);
   if (!validate) {
     throw new Error(`No schema at ${ref}`);
   }
   if (!validate(res.body)) {
     throw new Error(
-      `${method.toUpperCase()} ${path} ${res.status} does not match openapi.yaml: ${ajv.errorsText(validate.errors)}`,
+      `${method.toUpperCase()} ${path} ${
+        res.status
+      } does not match openapi.yaml: ${ajv.errorsText(validate.errors)}`,
     );
   }
 }

@@ -66,8 +66,16 @@ describe('a create that fails halfway leaves nothing on the host', () => {
         metadata: { name: 'nested-clusters-without-jobs' },
         rules: [
           { apiGroups: [''], resources: ['*'], verbs: ['*'] },
-          { apiGroups: ['apps', 'rbac.authorization.k8s.io'], resources: ['*'], verbs: ['*'] },
-          { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'delete'] },
+          {
+            apiGroups: ['apps', 'rbac.authorization.k8s.io'],
+            resources: ['*'],
+            verbs: ['*'],
+          },
+          {
+            apiGroups: ['batch'],
+            resources: ['jobs'],
+            verbs: ['get', 'list', 'watch', 'delete'],
+          },
         ],
       },
     });
@@ -80,7 +88,11 @@ describe('a create that fails halfway leaves nothing on the host', () => {
           name: 'nested-clusters-without-jobs',
         },
         subjects: [
-          { kind: 'ServiceAccount', name: 'backstage', namespace: 'kube-system' },
+          {
+            kind: 'ServiceAccount',
+            name: 'backstage',
+            namespace: 'kube-system',
+          },
         ],
       },
     });

@@ -37,7 +37,7 @@ describe.each(['capi', 'helm-job', 'flux'] as const)(
         secrets: [sim.token],
         timeoutMs: 20_000,
       }),
-      `demo-${installer}`,
+      { name: `demo-${installer}`, installer },
     );
   },
 );

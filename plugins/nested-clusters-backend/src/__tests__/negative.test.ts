@@ -30,7 +30,12 @@ describe('refusals and failures', () => {
   const secrets: string[] = [];
 
   const hosts = () => [
-    { name: 'alpha', sim: alpha, installer: 'helm-job' as const, maxClusters: 4 },
+    {
+      name: 'alpha',
+      sim: alpha,
+      installer: 'helm-job' as const,
+      maxClusters: 4,
+    },
     { name: 'beta', sim: beta, installer: 'flux' as const },
   ];
 
@@ -174,7 +179,10 @@ describe('refusals and failures', () => {
     [{ host: 'nowhere' }, /^host: unknown host "nowhere"/],
     [{ ttl: '30d' }, /^ttl: 30d exceeds the maxTtl 14d/],
     [{ ttl: 'forever' }, /^ttl: /],
-    [{ owner: 'component:default/web-shop' }, /^owner: must be a group or user/],
+    [
+      { owner: 'component:default/web-shop' },
+      /^owner: must be a group or user/,
+    ],
     [{ entityRef: 'component:default/missing' }, /^entityRef: no entity/],
     [{ values: { evil: true } }, /values/],
   ])('refuses %j with 400 naming the field', async (override, message) => {
@@ -212,7 +220,9 @@ describe('refusals and failures', () => {
     }
     await eventually(async () =>
       expect(
-        (await get('/clusters?owner=user:default/bob', USERS.bob)).body.items,
+        (
+          await get('/clusters?owner=user:default/bob', USERS.bob)
+        ).body.items,
       ).toHaveLength(2),
     );
     const res = await create(
@@ -232,9 +242,10 @@ describe('refusals and failures', () => {
     expect(fourth.status).toBe(202);
     await eventually(async () =>
       expect(
-        (await get('/hosts')).body.items.find(
-          (h: { name: string }) => h.name === 'alpha',
-        ).clusterCount,
+        (
+          await get('/hosts')
+        ).body.items.find((h: { name: string }) => h.name === 'alpha')
+          .clusterCount,
       ).toBe(4),
     );
     const res = await create(

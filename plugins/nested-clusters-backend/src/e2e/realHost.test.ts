@@ -75,13 +75,15 @@ if (!kubeconfigPath) {
         installer,
         namespacePrefix: 'nc-e2e-',
         server: (name, namespace) =>
-          exposure!.replaceAll('{name}', name).replaceAll('{namespace}', namespace),
+          exposure!
+            .replaceAll('{name}', name)
+            .replaceAll('{namespace}', namespace),
         secrets: [kubeConfig.getCurrentUser()?.token].filter(
           (s): s is string => !!s,
         ),
         timeoutMs,
       }),
-      `e2e-${Date.now().toString(36)}`,
+      { name: `e2e-${Date.now().toString(36)}`, installer },
     );
   });
 }

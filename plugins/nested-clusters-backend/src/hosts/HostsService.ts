@@ -111,7 +111,9 @@ export class DefaultNestedClustersHostsService
       host.cache.start();
     }
     this.logger.info(
-      `Watching ${this.byName.size} host(s): ${[...this.byName.keys()].join(', ')}`,
+      `Watching ${this.byName.size} host(s): ${[...this.byName.keys()].join(
+        ', ',
+      )}`,
     );
   }
 
@@ -148,7 +150,8 @@ export class DefaultNestedClustersHostsService
       if (!health.healthy) {
         hostErrors.push({
           host: host.config.name,
-          message: health.message ?? `host "${host.config.name}" is not synced yet`,
+          message:
+            health.message ?? `host "${host.config.name}" is not synced yet`,
         });
       }
     }
@@ -172,7 +175,9 @@ export class DefaultNestedClustersHostsService
       items = hosts.flatMap(h => h.cache.list());
     }
     items.sort((a, b) =>
-      a.host === b.host ? a.name.localeCompare(b.name) : a.host.localeCompare(b.host),
+      a.host === b.host
+        ? a.name.localeCompare(b.name)
+        : a.host.localeCompare(b.host),
     );
     return { items, hostErrors };
   }
@@ -227,7 +232,11 @@ export class DefaultNestedClustersHostsService
   }
 }
 
-function index(map: Map<string, Set<string>>, value: string | undefined, key: string) {
+function index(
+  map: Map<string, Set<string>>,
+  value: string | undefined,
+  key: string,
+) {
   if (!value) {
     return;
   }

@@ -216,7 +216,9 @@ export class ResourceWatcher<T> {
               this.abort?.abort();
               finish(
                 new Error(
-                  `watch error ${status.code ?? ''} ${status.message ?? ''}`.trim(),
+                  `watch error ${status.code ?? ''} ${
+                    status.message ?? ''
+                  }`.trim(),
                 ),
               );
               return;
@@ -232,15 +234,12 @@ export class ResourceWatcher<T> {
             finish(error && !normalEnd && !this.stopped ? error : undefined);
           },
         )
-        .then(
-          controller => {
-            this.abort = controller;
-            if (this.stopped) {
-              controller.abort();
-            }
-          },
-          finish,
-        );
+        .then(controller => {
+          this.abort = controller;
+          if (this.stopped) {
+            controller.abort();
+          }
+        }, finish);
     });
   }
 

@@ -81,7 +81,9 @@ export interface RawObject {
   status?: Record<string, unknown>;
 }
 
-export function timestamp(value: Date | string | undefined): string | undefined {
+export function timestamp(
+  value: Date | string | undefined,
+): string | undefined {
   if (value === undefined) {
     return undefined;
   }

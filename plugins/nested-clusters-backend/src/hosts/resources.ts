@@ -13,7 +13,11 @@ import { ListPage, WatchedResource } from './ResourceWatcher';
 /** Typed lists carry the continue token as `_continue`, raw ones as `continue`. */
 interface AnyList {
   items: unknown[];
-  metadata?: { resourceVersion?: string; _continue?: string; continue?: string };
+  metadata?: {
+    resourceVersion?: string;
+    _continue?: string;
+    continue?: string;
+  };
 }
 
 function page(list: AnyList): ListPage {

@@ -9,7 +9,9 @@ const namespace: NamespaceRecord = {
   terminating: false,
 };
 
-const sts = (overrides: Partial<StatefulSetRecord> = {}): StatefulSetRecord => ({
+const sts = (
+  overrides: Partial<StatefulSetRecord> = {},
+): StatefulSetRecord => ({
   namespace: 'nc-demo',
   release: 'demo',
   annotations: {},
@@ -50,7 +52,9 @@ describe('deriveStatus', () => {
   });
 
   it('is Running once installed with every replica ready', () => {
-    expect(status({ installer: installer('done'), statefulSet: sts() })).toEqual({
+    expect(
+      status({ installer: installer('done'), statefulSet: sts() }),
+    ).toEqual({
       status: 'Running',
     });
   });
@@ -62,7 +66,9 @@ describe('deriveStatus', () => {
   });
 
   it('is Failed with the installer message or a crashing pod', () => {
-    expect(status({ installer: installer('failed', 'chart not found') })).toEqual({
+    expect(
+      status({ installer: installer('failed', 'chart not found') }),
+    ).toEqual({
       status: 'Failed',
       statusMessage: 'chart not found',
     });
@@ -78,7 +84,10 @@ describe('deriveStatus', () => {
           },
         ],
       }),
-    ).toMatchObject({ status: 'Failed', statusMessage: expect.stringContaining('CrashLoopBackOff') });
+    ).toMatchObject({
+      status: 'Failed',
+      statusMessage: expect.stringContaining('CrashLoopBackOff'),
+    });
   });
 
   it('is Pausing, then Paused, with the vcluster CLI annotation', () => {
@@ -118,15 +127,19 @@ describe('deriveStatus', () => {
     expect(
       status({
         installer: installer('done'),
-        statefulSet: sts({ specReplicas: 0, statusReplicas: 0, readyReplicas: 0 }),
+        statefulSet: sts({
+          specReplicas: 0,
+          statusReplicas: 0,
+          readyReplicas: 0,
+        }),
       }).status,
     ).toBe('Unknown');
   });
 
   it('is Deleting when the namespace or installer is terminating or marked', () => {
-    expect(status({ namespace: { ...namespace, terminating: true } }).status).toBe(
-      'Deleting',
-    );
+    expect(
+      status({ namespace: { ...namespace, terminating: true } }).status,
+    ).toBe('Deleting');
     expect(
       status({
         namespace: {

@@ -115,7 +115,9 @@ export function reduceRelease(object: unknown): InstallerRecord | undefined {
     name: metadata.name,
     state,
     message:
-      state === 'done' ? undefined : ready?.message ?? ready?.reason ?? undefined,
+      state === 'done'
+        ? undefined
+        : ready?.message ?? ready?.reason ?? undefined,
     terminating: metadata.deletionTimestamp !== undefined,
     suspended: spec?.suspend === true,
   };

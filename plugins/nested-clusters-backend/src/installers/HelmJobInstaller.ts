@@ -115,7 +115,12 @@ export class HelmJobInstaller implements Installer {
 
   installerObjects(name: string, namespace: string): ObjectRef[] {
     return [
-      { apiVersion: 'batch/v1', kind: 'Job', name: installJob(name), namespace },
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        name: installJob(name),
+        namespace,
+      },
       {
         apiVersion: 'v1',
         kind: 'ConfigMap',
@@ -195,7 +200,9 @@ export function reduceJob(object: unknown): InstallerRecord | undefined {
   let message: string | undefined;
   if (failed?.status === 'True') {
     state = 'failed';
-    message = `install job failed: ${failed.message ?? failed.reason ?? 'unknown reason'}`;
+    message = `install job failed: ${
+      failed.message ?? failed.reason ?? 'unknown reason'
+    }`;
   } else if (typeof status?.succeeded === 'number' && status.succeeded > 0) {
     state = 'done';
   }

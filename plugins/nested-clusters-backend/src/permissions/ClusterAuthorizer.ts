@@ -61,7 +61,12 @@ export class ClusterAuthorizer {
     const allowed = await this.filter(permission, [cluster], credentials);
     if (allowed.length === 0) {
       throw new NotAllowedError(
-        `Not allowed: permission ${permission.name} was denied for nested cluster ${nestedClusterResourceRef(cluster.host, cluster.name)}`,
+        `Not allowed: permission ${
+          permission.name
+        } was denied for nested cluster ${nestedClusterResourceRef(
+          cluster.host,
+          cluster.name,
+        )}`,
       );
     }
   }

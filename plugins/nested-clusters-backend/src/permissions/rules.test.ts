@@ -37,7 +37,9 @@ describe('permission rules', () => {
 
   it('HAS_COMPONENT matches the component', () => {
     expect(
-      hasComponent.apply(cluster, { componentRef: 'component:default/web-shop' }),
+      hasComponent.apply(cluster, {
+        componentRef: 'component:default/web-shop',
+      }),
     ).toBe(true);
     expect(
       hasComponent.apply(

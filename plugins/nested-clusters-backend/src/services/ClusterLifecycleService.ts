@@ -150,7 +150,9 @@ export class ClusterLifecycleService {
       );
     }
     const requestedHost =
-      request.host !== undefined ? this.knownHost(request.host, 'host') : undefined;
+      request.host !== undefined
+        ? this.knownHost(request.host, 'host')
+        : undefined;
     const ttl = request.ttl ?? profile.ttl;
     const ttlMs = parseDuration(ttl);
     if (ttlMs === undefined) {
@@ -173,7 +175,9 @@ export class ClusterLifecycleService {
         credentials,
       });
       if (!entity) {
-        throw new InputError(`entityRef: no entity "${component}" in the catalog`);
+        throw new InputError(
+          `entityRef: no entity "${component}" in the catalog`,
+        );
       }
       componentOwner = ownerOf(entity);
     }
@@ -197,18 +201,20 @@ export class ClusterLifecycleService {
     }
 
     const host = requestedHost ?? this.pickHost(request.name);
-    await this.hosts.getCluster(host.config.name, request.name).then(
-      existing => {
+    await this.hosts
+      .getCluster(host.config.name, request.name)
+      .then(existing => {
         if (existing) {
           throw new ConflictError(
             `name: a nested cluster named "${request.name}" already exists on host "${host.config.name}"`,
           );
         }
-      },
-    );
+      });
     if (host.cache.count() >= host.config.maxClusters) {
       throw new QuotaExceededError(
-        `host "${host.config.name}" is full: it has ${host.cache.count()} of ${host.config.maxClusters} nested clusters`,
+        `host "${host.config.name}" is full: it has ${host.cache.count()} of ${
+          host.config.maxClusters
+        } nested clusters`,
       );
     }
     return {
@@ -319,11 +325,13 @@ export class ClusterLifecycleService {
     }
     const host = this.hosts.host(cluster.host);
     const sts = statefulSetRef(cluster);
-    const current = await host.client.call(`StatefulSet ${sts.namespace}/${sts.name}`, () =>
-      host.client.apps.readNamespacedStatefulSet({
-        name: sts.name,
-        namespace: sts.namespace!,
-      }),
+    const current = await host.client.call(
+      `StatefulSet ${sts.namespace}/${sts.name}`,
+      () =>
+        host.client.apps.readNamespacedStatefulSet({
+          name: sts.name,
+          namespace: sts.namespace!,
+        }),
     );
     const replicas = current.spec?.replicas ?? 1;
     // Flux would scale the StatefulSet back up: suspend it first.
@@ -361,11 +369,13 @@ export class ClusterLifecycleService {
     }
     const host = this.hosts.host(cluster.host);
     const sts = statefulSetRef(cluster);
-    const current = await host.client.call(`StatefulSet ${sts.namespace}/${sts.name}`, () =>
-      host.client.apps.readNamespacedStatefulSet({
-        name: sts.name,
-        namespace: sts.namespace!,
-      }),
+    const current = await host.client.call(
+      `StatefulSet ${sts.namespace}/${sts.name}`,
+      () =>
+        host.client.apps.readNamespacedStatefulSet({
+          name: sts.name,
+          namespace: sts.namespace!,
+        }),
     );
     const saved = Number.parseInt(
       current.metadata?.annotations?.[PAUSED_REPLICAS_ANNOTATION] ?? '',
@@ -422,7 +432,11 @@ export class ClusterLifecycleService {
     );
     if (expiresAt > latest) {
       throw new InputError(
-        `ttl: extending by ${ttl} would expire the cluster at ${expiresAt.toISOString()}, beyond the maxTtl ${profile.maxTtl} of profile "${profile.name}" counted from creation (at the latest ${latest.toISOString()})`,
+        `ttl: extending by ${ttl} would expire the cluster at ${expiresAt.toISOString()}, beyond the maxTtl ${
+          profile.maxTtl
+        } of profile "${
+          profile.name
+        }" counted from creation (at the latest ${latest.toISOString()})`,
       );
     }
     const host = this.hosts.host(cluster.host);
@@ -542,7 +556,11 @@ export class ClusterLifecycleService {
       } catch (error) {
         // The namespace delete at the end still removes what is left inside.
         this.logger.warn(
-          `Rolling back a failed create on host "${host.config.name}": could not delete ${ref.kind} ${ref.name}: ${(error as Error).message}`,
+          `Rolling back a failed create on host "${
+            host.config.name
+          }": could not delete ${ref.kind} ${ref.name}: ${
+            (error as Error).message
+          }`,
         );
       }
     }

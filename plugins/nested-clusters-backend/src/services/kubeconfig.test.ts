@@ -59,7 +59,10 @@ describe('rewriteKubeconfig', () => {
       }),
     ).toThrow(/^((?!nested-token).)*$/);
     expect(() =>
-      rewriteKubeconfig('clusters: []', { contextName: 'x', server: 'https://x' }),
+      rewriteKubeconfig('clusters: []', {
+        contextName: 'x',
+        server: 'https://x',
+      }),
     ).toThrow('the kubeconfig secret has no cluster or user');
   });
 });

@@ -41,7 +41,9 @@ export function rewriteKubeconfig(
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { ...cluster.cluster, server: options.server } }],
+    clusters: [
+      { name, cluster: { ...cluster.cluster, server: options.server } },
+    ],
     users: [{ name, user: user.user }],
     contexts: [
       {
