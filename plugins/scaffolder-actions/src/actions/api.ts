@@ -2,7 +2,7 @@ import {
   AuthService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import { ForwardedError, ResponseError } from '@backstage/errors';
+import { isError, ResponseError } from '@backstage/errors';
 import {
   NESTED_CLUSTERS_PLUGIN_ID,
   NestedClustersApi,
@@ -45,11 +45,15 @@ export function statusCodeOf(error: unknown): number | undefined {
 
 /**
  * The client's ResponseError only says "Request failed with 429"; the step log
- * should say what the backend said (quota, permission, bad field).
+ * should say what the backend said (quota, permission, bad field), under the
+ * backend's error name.
  */
 export function explain(error: unknown, context: string): Error {
-  if (error instanceof ResponseError) {
-    return new ForwardedError(context, error.cause);
+  const cause = error instanceof ResponseError ? error.cause : error;
+  if (!isError(cause)) {
+    return new Error(`${context}: ${String(cause)}`, { cause: error });
   }
-  return new ForwardedError(context, error);
+  const explained = new Error(`${context}: ${cause.message}`, { cause: error });
+  explained.name = cause.name;
+  return explained;
 }

@@ -151,14 +151,18 @@ describe('nested-clusters:create', () => {
     );
     await expect(
       action.handler(context({ ...input, profile: 'huge' }).ctx),
-    ).rejects.toThrow(
-      'Could not create nested cluster "my-sandbox"; caused by InputError: profile "huge" is not one of: sandbox',
-    );
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message:
+        'Could not create nested cluster "my-sandbox": profile "huge" is not one of: sandbox',
+    });
 
     backend.clustersPerOwner = 0;
-    await expect(action.handler(context(input).ctx)).rejects.toThrow(
-      /QuotaExceededError: group:default\/team-a already has 0 of 0 nested clusters/,
-    );
+    await expect(action.handler(context(input).ctx)).rejects.toMatchObject({
+      name: 'QuotaExceededError',
+      message:
+        'Could not create nested cluster "my-sandbox": group:default/team-a already has 0 of 0 nested clusters',
+    });
     expect(backend.clusters.size).toBe(0);
   });
 
@@ -207,7 +211,7 @@ describe('nested-clusters:create', () => {
         createdAt: new Date(Date.now() - 3_600_000).toISOString(),
       });
       await expect(action.handler(context(input).ctx)).rejects.toThrow(
-        'Could not create nested cluster "my-sandbox"; caused by ConflictError: A nested cluster named my-sandbox already exists on simulated',
+        'Could not create nested cluster "my-sandbox": A nested cluster named my-sandbox already exists on simulated',
       );
     });
   });
@@ -243,9 +247,7 @@ describe('nested-clusters:create', () => {
     );
     await expect(
       action.handler(context(input, { isDryRun: true }).ctx),
-    ).rejects.toThrow(
-      /cannot be created; caused by NotAllowedError: You are not allowed/,
-    );
+    ).rejects.toThrow(/cannot be created: You are not allowed/);
   });
 
   it('fails with the last state when the cluster is not Running in time', async () => {

@@ -77,7 +77,7 @@ describe('nested-clusters:delete', () => {
       ),
     );
     await expect(action.handler(context({}).ctx)).rejects.toThrow(
-      'Could not delete nested cluster simulated/my-sandbox; caused by NotAllowedError: You are not allowed to nested-clusters.cluster.delete simulated/my-sandbox',
+      'Could not delete nested cluster simulated/my-sandbox: You are not allowed to nested-clusters.cluster.delete simulated/my-sandbox',
     );
     expect(backend.clusters.get('simulated/my-sandbox')?.status).toBe(
       'Running',

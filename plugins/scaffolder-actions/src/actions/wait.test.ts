@@ -95,9 +95,11 @@ describe('nested-clusters:wait', () => {
         'not allowed to nested-clusters.cluster.read',
       ),
     );
-    await expect(action.handler(context({}).ctx)).rejects.toThrow(
-      'Request failed with 403',
-    );
+    await expect(action.handler(context({}).ctx)).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message:
+        'Could not read nested cluster simulated/my-sandbox: not allowed to nested-clusters.cluster.read',
+    });
     expect(backend.requests).toHaveLength(1);
   });
 

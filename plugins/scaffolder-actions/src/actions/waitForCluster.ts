@@ -4,7 +4,7 @@ import {
   NestedCluster,
   NestedClustersApi,
 } from '@nested-clusters/plugin-nested-clusters-common';
-import { statusCodeOf } from './api';
+import { explain, statusCodeOf } from './api';
 
 export interface WaitForClusterOptions {
   api: NestedClustersApi;
@@ -51,7 +51,7 @@ export async function waitForCluster(
       }
       // A host or backend hiccup is not the cluster's fault: keep waiting.
       if (status === undefined || status < 500) {
-        throw error;
+        throw explain(error, `Could not read nested cluster ${ref}`);
       }
       logger.warn(`${ref}: could not read the cluster (${status}); retrying`);
     }
