@@ -79,7 +79,8 @@ describe('nested-clusters catalog entity provider', () => {
         annotations: {
           'nested-clusters.backstage.io/host': 'simulated',
           'backstage.io/managed-by-location': 'nested-clusters:simulated',
-          'backstage.io/managed-by-origin-location': 'nested-clusters:simulated',
+          'backstage.io/managed-by-origin-location':
+            'nested-clusters:simulated',
         },
         links: [{ url: `${APP_BASE_URL}/nested-clusters` }],
       },
