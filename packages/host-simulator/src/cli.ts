@@ -13,12 +13,12 @@ const USAGE = `Usage: host-simulator [options]
   --kubeconfig-out <file>   write a kubeconfig for the host to this file
   --state <file>            load state from this file and persist it there
   --admin                   serve the fault injection API at /admin/faults
-  --install-delay-ms <ms>   base delay of each installer/workload step (default ${CLI_DELAYS.helmInstallMs})
+  --install-delay-ms <ms>   delay of the helm install step; the other steps scale with it (default ${CLI_DELAYS.helmInstallMs})
   --kubernetes-version <v>  version reported by /version (default v1.35.0)
   --help                    show this help
 `;
 
-/** Scales the CLI timeline so the slowest step takes `base` ms. */
+/** Scales the CLI timeline so the helm install step takes `base` ms. */
 function delaysFrom(base: number): InstallerDelays {
   const scale = base / CLI_DELAYS.helmInstallMs;
   return Object.fromEntries(

@@ -6,8 +6,6 @@ import { ControllerRuntime } from './runtime';
 
 /** Timeline delays (ms) of the simulated controllers. */
 export interface InstallerDelays {
-  /** Installer object seen → installer running (Job pod started, HelmRelease/VCluster reconciling). */
-  installerStartMs: number;
   /** Installer running → chart objects and release secret created (`helm install`). */
   helmInstallMs: number;
   /** Pod created → Running and Ready (scheduling, image pull, probes). */
@@ -25,7 +23,6 @@ export interface InstallerDelays {
 }
 
 export const TEST_DELAYS: InstallerDelays = {
-  installerStartMs: 50,
   helmInstallMs: 150,
   podReadyMs: 150,
   kubeconfigMs: 50,
@@ -36,7 +33,6 @@ export const TEST_DELAYS: InstallerDelays = {
 };
 
 export const CLI_DELAYS: InstallerDelays = {
-  installerStartMs: 1000,
   helmInstallMs: 4000,
   podReadyMs: 5000,
   kubeconfigMs: 1000,
