@@ -1,4 +1,9 @@
 import { createBackend } from '@backstage/backend-defaults';
+import {
+  nestedClustersCatalogModule,
+  nestedClustersKubernetesModule,
+  nestedClustersSearchModule,
+} from '@nested-clusters/plugin-nested-clusters-backend';
 
 const backend = createBackend();
 
@@ -7,11 +12,15 @@ backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
+backend.add(import('@backstage/plugin-events-backend'));
+
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// A Resource entity per nested cluster, updated from the hosts' watch cache.
+backend.add(nestedClustersCatalogModule);
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(
@@ -27,8 +36,11 @@ backend.add(import('@nested-clusters/plugin-nested-clusters-backend'));
 // Without an engine module, search uses the in-memory Lunr engine.
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+backend.add(nestedClustersSearchModule);
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+// Running nested clusters in the Kubernetes tab, through a read-only account.
+backend.add(nestedClustersKubernetesModule);
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 

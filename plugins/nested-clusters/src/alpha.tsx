@@ -20,6 +20,7 @@ import { nestedClustersApiRef } from './api';
 import { createNestedClustersClient } from './apiFactory';
 import { NESTED_CLUSTER_PROFILE_PICKER } from './components/NestedClusterProfilePicker';
 import { rootRouteRef } from './routes';
+import { nestedClusterResultTypeFilter } from './search/resultTypeFilter';
 
 const api = ApiBlueprint.make({
   params: defineParams =>
@@ -86,6 +87,13 @@ const searchResultItem = SearchResultListItemBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'nested-clusters',
   info: { packageJson: () => import('../package.json') },
-  extensions: [api, entityCard, page, profilePicker, searchResultItem],
+  extensions: [
+    api,
+    entityCard,
+    page,
+    profilePicker,
+    searchResultItem,
+    nestedClusterResultTypeFilter,
+  ],
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
 });

@@ -9,6 +9,7 @@ import {
   authKeepingActor,
   eventually,
   exampleEntities,
+  Harness,
   hostConfig,
   SANDBOX_PROFILE,
   userInfoFromOrg,
@@ -19,7 +20,7 @@ export const APP_BASE_URL = 'http://portal.example.com';
 
 export interface PortalBackend {
   server: ReturnType<typeof request>;
-  scheduler: ReturnType<typeof mockServices.scheduler>;
+  scheduler: Harness['scheduler'];
   stop(): Promise<void>;
 }
 
@@ -32,7 +33,7 @@ export async function startPortalBackend(options: {
   features: BackendFeature[];
   config?: JsonObject;
 }): Promise<PortalBackend> {
-  const scheduler = mockServices.scheduler();
+  const scheduler = mockServices.scheduler() as Harness['scheduler'];
   const backend = await startTestBackend({
     features: [
       nestedClustersPlugin,

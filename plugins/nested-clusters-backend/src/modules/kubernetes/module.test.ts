@@ -71,7 +71,9 @@ describe('nested-clusters kubernetes cluster supplier', () => {
     const kubeconfig = await backend.server
       .get('/api/nested-clusters/clusters/simulated/k8s-demo/kubeconfig')
       .set('Authorization', USERS.guest);
-    expect(kubeconfig.status).toBe(200);
+    if (kubeconfig.status !== 200) {
+      throw new Error(`kubeconfig download failed (${kubeconfig.status})`);
+    }
     adminKubeconfig = kubeconfig.text;
   }, 60_000);
 
@@ -146,13 +148,19 @@ describe('nested-clusters kubernetes cluster supplier', () => {
         new ReaderAccounts({
           adminKubeconfig: cluster => lifecycle.kubeconfig(cluster),
           logger,
+          failureCooldownMs: 0,
         }),
         logger,
       );
-      const clusters = await supplier.getClusters({
-        credentials: await mockServices.auth().getOwnServiceCredentials(),
+      // This cache starts now; wait for its first sync.
+      const details = await eventually(async () => {
+        const clusters = await supplier.getClusters({
+          credentials: await mockServices.auth().getOwnServiceCredentials(),
+        });
+        const found = clusters.find(c => c.name === 'simulated-k8s-demo');
+        expect(found).toBeDefined();
+        return found!;
       });
-      const details = clusters.find(c => c.name === 'simulated-k8s-demo')!;
       expect(details).toMatchObject({
         url: admin.getCurrentCluster()!.server,
         caData: admin.getCurrentCluster()!.caData,
