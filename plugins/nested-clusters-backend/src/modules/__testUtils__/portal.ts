@@ -69,7 +69,10 @@ export async function startPortalBackend(options: {
   };
 }
 
-/** Creates a cluster through the REST API as `user` and waits until it is Running. */
+/**
+ * Creates a cluster through the REST API as `user` and waits until it is
+ * Running. Throws rather than expects, so scripts outside Jest can use it.
+ */
 export async function createRunningCluster(
   backend: PortalBackend,
   body: { name: string; entityRef?: string; owner?: string },
@@ -79,13 +82,17 @@ export async function createRunningCluster(
     .post('/api/nested-clusters/clusters')
     .set('Authorization', user)
     .send({ profile: 'sandbox', ...body });
-  expect({ status: created.status, body: created.body }).toMatchObject({
-    status: 202,
-  });
+  if (created.status !== 202) {
+    throw new Error(
+      `creating ${body.name} answered ${created.status}: ${created.text}`,
+    );
+  }
   await eventually(async () => {
     const res = await backend.server
       .get(`/api/nested-clusters/clusters/simulated/${body.name}`)
       .set('Authorization', user);
-    expect(res.body).toMatchObject({ status: 'Running' });
+    if (res.body.status !== 'Running') {
+      throw new Error(`${body.name} is not Running: ${res.text}`);
+    }
   });
 }

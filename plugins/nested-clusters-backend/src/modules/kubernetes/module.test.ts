@@ -1,4 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { ConfigReader } from '@backstage/config';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -32,14 +35,15 @@ import {
 import { nestedClustersKubernetesModule } from './module';
 import { NestedClusterSupplier } from './NestedClusterSupplier';
 import { ReaderAccounts } from './ReaderAccounts';
+import type { ServicesRouteResult } from './__testUtils__/servicesRouteScenario';
 
 /**
  * The Kubernetes plugin loads @kubernetes/client-node 1.x with a dynamic
- * import() when it fetches objects, which Jest cannot run (no VM modules), so
- * its /services route is exercised in the running portal. Here the real
- * Kubernetes backend lists the nested clusters our supplier adds, and the
- * exact ClusterDetails the supplier hands over are used the way that plugin
- * uses them: bearer token, CA, URL.
+ * import() when it fetches objects, which Jest's module sandbox cannot run;
+ * so its /services route is exercised in a plain Node process
+ * (servicesRouteScenario.ts). Here the real Kubernetes backend lists the
+ * nested clusters our supplier adds, and the exact ClusterDetails the
+ * supplier hands over are used the way that plugin uses them.
  */
 describe('nested-clusters kubernetes cluster supplier', () => {
   let sim: HostSimulator;
@@ -190,6 +194,30 @@ describe('nested-clusters kubernetes cluster supplier', () => {
       hosts.stop();
     }
   });
+
+  it("returns the Deployment from inside the nested cluster on the Kubernetes plugin's /services route", async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '-r',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        resolve(__dirname, '__testUtils__/servicesRouteScenario.ts'),
+      ],
+      { timeout: 60_000 },
+    );
+    const result: ServicesRouteResult = JSON.parse(
+      stdout.trim().split('\n').pop()!,
+    );
+    expect(result.status).toBe(200);
+    const nested = result.clusters.find(c => c.name === 'simulated-tab-demo');
+    expect(nested?.deployments).toEqual(['web-shop']);
+    // Read with the reader token: no authentication or RBAC failures.
+    for (const statusCode of [401, 403]) {
+      expect(nested?.errors).not.toContainEqual(
+        expect.objectContaining({ statusCode }),
+      );
+    }
+  }, 60_000);
 
   it('drops a cluster from the Kubernetes plugin once it is paused', async () => {
     const paused = await backend.server
