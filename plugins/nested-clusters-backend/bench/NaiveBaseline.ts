@@ -186,6 +186,8 @@ export class NaiveBaseline {
       installer: jobs.get(ns.name)?.[0],
       statefulSet,
       pods: (pods.get(ns.name) ?? []).filter(p => p.release === name),
+      // The baseline reads no Secrets; it takes the kubeconfig as written.
+      kubeconfigReady: () => true,
     });
     const a = ns.annotations;
     return {

@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { HostConfig } from '../config';
 import { Installer } from '../installers';
 import { HostClient } from './HostClient';
+import { KubeconfigProbe } from './KubeconfigProbe';
 import {
   ANNOTATIONS,
   InstallerRecord,
@@ -43,7 +44,9 @@ export class HostCache {
   private readonly installerWatcher: ResourceWatcher<InstallerRecord>;
   private readonly watchers: ResourceWatcher<unknown>[];
   private readonly clusters = new Map<string, NestedCluster>();
+  private readonly kubeconfigs: KubeconfigProbe;
   private syncWaiters: Array<() => void> = [];
+  private firstSyncDone = false;
 
   constructor(
     private readonly host: HostConfig,
@@ -74,6 +77,9 @@ export class HostCache {
       this.podWatcher,
       this.installerWatcher,
     ];
+    this.kubeconfigs = new KubeconfigProbe(client, installer, namespace =>
+      this.recompute(namespace),
+    );
   }
 
   start(): void {
@@ -82,6 +88,7 @@ export class HostCache {
 
   stop(): void {
     this.watchers.forEach(w => w.stop());
+    this.kubeconfigs.stop();
     this.healthChanged();
   }
 
@@ -108,18 +115,28 @@ export class HostCache {
     };
   }
 
-  /** Resolves once every kind was listed or one failed, or after timeoutMs. */
+  /**
+   * Resolves once every kind was listed (or one failed) and the kubeconfig
+   * checks this started have answered, or after timeoutMs; at once later on.
+   * A backend that just started thus answers with settled statuses.
+   */
   async waitForFirstSync(timeoutMs: number): Promise<void> {
-    if (this.settled()) {
+    if (this.firstSyncDone) {
       return;
     }
-    await new Promise<void>(resolve => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.syncWaiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>(resolve => {
+      timer = setTimeout(resolve, timeoutMs);
     });
+    const synced = (async () => {
+      if (!this.settled()) {
+        await new Promise<void>(resolve => this.syncWaiters.push(resolve));
+      }
+      await this.kubeconfigs.whenIdle();
+      this.firstSyncDone = true;
+    })();
+    await Promise.race([synced, timeout]);
+    clearTimeout(timer);
   }
 
   list(): NestedCluster[] {
@@ -170,6 +187,7 @@ export class HostCache {
     const ns = this.namespaceWatcher.items.get(namespace);
     // Ignore namespaces that merely carry our label but not our prefix.
     if (!ns || !namespace.startsWith(this.host.namespacePrefix)) {
+      this.kubeconfigs.forget(namespace);
       if (previous) {
         this.clusters.delete(namespace);
         this.onChange({ type: 'removed', cluster: previous });
@@ -199,6 +217,7 @@ export class HostCache {
           installer,
           statefulSet: sts,
           pods: clusterPods,
+          kubeconfigReady: () => this.kubeconfigs.isReady(ns.name, name),
         });
     const a = ns.annotations;
     const cluster: NestedCluster = {

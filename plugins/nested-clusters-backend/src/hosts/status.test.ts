@@ -31,7 +31,12 @@ const installer = (state: 'pending' | 'done' | 'failed', message?: string) => ({
 });
 
 function status(signals: Partial<ClusterSignals>) {
-  return deriveStatus({ namespace, pods: [], ...signals });
+  return deriveStatus({
+    namespace,
+    pods: [],
+    kubeconfigReady: () => true,
+    ...signals,
+  });
 }
 
 describe('deriveStatus', () => {
@@ -56,6 +61,19 @@ describe('deriveStatus', () => {
       status({ installer: installer('done'), statefulSet: sts() }),
     ).toEqual({
       status: 'Running',
+    });
+  });
+
+  it('is not Running before the kubeconfig Secret exists', () => {
+    expect(
+      status({
+        installer: installer('done'),
+        statefulSet: sts(),
+        kubeconfigReady: () => false,
+      }),
+    ).toMatchObject({
+      status: 'Provisioning',
+      progress: { completedSteps: 3, totalSteps: 4 },
     });
   });
 

@@ -17,6 +17,11 @@ export interface ClusterSignals {
   installer?: InstallerRecord;
   statefulSet?: StatefulSetRecord;
   pods: PodRecord[];
+  /**
+   * Whether the installer's kubeconfig Secret exists. Asked only when
+   * everything else says Running, as answering may take a host request.
+   */
+  kubeconfigReady(): boolean;
 }
 
 export interface DerivedStatus {
@@ -77,10 +82,13 @@ export function deriveStatus(signals: ClusterSignals): DerivedStatus {
           'scaled to 0 replicas without the loft.sh/paused annotation',
       };
     }
-    if (sts.readyReplicas >= sts.specReplicas) {
+    if (sts.readyReplicas >= sts.specReplicas && signals.kubeconfigReady()) {
       return { status: 'Running' };
     }
-    if (sts.annotations[ANNOTATIONS.resumedAt]) {
+    if (
+      sts.readyReplicas < sts.specReplicas &&
+      sts.annotations[ANNOTATIONS.resumedAt]
+    ) {
       return { status: 'Resuming' };
     }
   }
@@ -95,6 +103,7 @@ export function deriveStatus(signals: ClusterSignals): DerivedStatus {
   if (sts && sts.statusReplicas > 0) {
     completed = 3;
   }
+  // Control plane ready, kubeconfig not written yet: still the last step.
   return {
     status: 'Provisioning',
     statusMessage: installer?.message,
