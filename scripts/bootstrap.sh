@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sourced by scripts/portal: installs Node 22, Yarn (through corepack) and the
-# dependencies into the repo, skipping every step that is already done.
-set -euo pipefail
+# Installs Node 22, Yarn (through corepack) and the dependencies into the repo,
+# skipping every step that is already done, and puts them first on PATH.
+# Source it (`source scripts/bootstrap.sh`); it leaves the caller's shell
+# options alone, so it is safe in an interactive shell.
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="$REPO_ROOT/.tools"
@@ -18,16 +19,13 @@ install_node() {
 }
 
 install_yarn() {
-  # Corepack reads the registry from npm's config; a trailing slash makes its download fail.
-  COREPACK_NPM_REGISTRY="$(npm config get registry | sed 's#/$##')"
-  export COREPACK_NPM_REGISTRY COREPACK_ENABLE_DOWNLOAD_PROMPT=0
   if [ -x "$TOOLS_DIR/bin/yarn" ]; then
     return
   fi
   if ! command -v corepack >/dev/null 2>&1; then
     log "installing corepack into .tools/corepack"
     npm install --prefix "$TOOLS_DIR/corepack" --no-save --no-audit --no-fund --loglevel=error corepack@0.34 >&2
-    export PATH="$TOOLS_DIR/corepack/node_modules/.bin:$PATH"
+    PATH="$TOOLS_DIR/corepack/node_modules/.bin:$PATH"
   fi
   log "enabling Yarn through corepack"
   mkdir -p "$TOOLS_DIR/bin"
@@ -62,7 +60,14 @@ install_chromium() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >&2
 }
 
-install_node
 export PATH="$TOOLS_DIR/bin:$NODE_PKG_DIR/bin:$PATH"
-install_yarn
-install_dependencies
+# Corepack reads the registry from npm's config; a trailing slash makes its download fail.
+COREPACK_NPM_REGISTRY="$(npm config get registry | sed 's#/$##')"
+export COREPACK_NPM_REGISTRY COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+
+# The installs run in a subshell with strict options, so a failure stops them
+# without changing the options of the shell that sourced this file.
+if ! (set -euo pipefail && install_node && install_yarn && install_dependencies); then
+  log "bootstrap failed"
+  return 1 2>/dev/null || exit 1
+fi
