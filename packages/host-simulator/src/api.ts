@@ -4,7 +4,7 @@ import {
   defaultOnCreate,
   defaultOnUpdate,
 } from './defaults';
-import { errors } from './errors';
+import { ApiError, errors } from './errors';
 import { deepClone, deepEqual, isJsonObject, JsonValue } from './json';
 import { KubeObject, nowIso, objectKey, StoredObject } from './model';
 import { applyPatch, PatchType } from './patch';
@@ -124,7 +124,11 @@ export class ClusterApi {
   resolve(group: string, version: string, resource: string): ResourceType {
     const type = this.registry.lookup(group, version, resource);
     if (!type) {
-      throw errors.notFound(resource, group, '');
+      throw new ApiError(
+        404,
+        'NotFound',
+        'the server could not find the requested resource',
+      );
     }
     return type;
   }

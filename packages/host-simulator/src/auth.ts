@@ -79,6 +79,13 @@ export class Authenticator {
   constructor(private readonly store: Store) {}
 
   add(grant: TokenGrant) {
+    // Expired TokenRequest tokens are forgotten as new ones arrive.
+    const now = Date.now();
+    for (const [token, g] of this.grants) {
+      if (g.expiresAt !== undefined && g.expiresAt < now) {
+        this.grants.delete(token);
+      }
+    }
     this.grants.set(grant.token, grant);
   }
 

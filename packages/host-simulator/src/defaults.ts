@@ -22,6 +22,8 @@ export class ClusterIpAllocator {
   }
 }
 
+export const PVC_PROTECTION = 'kubernetes.io/pvc-protection';
+
 function obj(value: unknown): JsonObject {
   return isJsonObject(value) ? value : {};
 }
@@ -96,6 +98,11 @@ export function defaultOnCreate(
       break;
     }
     case '/persistentvolumeclaims':
+      // The storage-object-in-use admission plugin: a PVC in use by a pod is not removed.
+      o.metadata.finalizers = [
+        ...(o.metadata.finalizers ?? []).filter(f => f !== PVC_PROTECTION),
+        PVC_PROTECTION,
+      ];
       o.status = { phase: 'Pending' };
       break;
     case 'apps/statefulsets':

@@ -90,6 +90,39 @@ describe('conformance: REST', () => {
         paths: Record<string, unknown>;
       }>();
       expect(Object.keys(openapi3.paths)).toContain('apis/apps/v1');
+      // kubectl looks for the fieldValidation parameter on PATCH of each kind to validate server-side.
+      type Op = {
+        'x-kubernetes-group-version-kind': unknown;
+        parameters: { name: string }[];
+      };
+      const appsDoc = (await raw('/openapi/v3/apis/apps/v1')).json<{
+        paths: Record<string, { patch?: Op }>;
+      }>();
+      const patch =
+        appsDoc.paths[
+          '/apis/apps/v1/namespaces/{namespace}/statefulsets/{name}'
+        ].patch!;
+      expect(patch['x-kubernetes-group-version-kind']).toEqual({
+        group: 'apps',
+        version: 'v1',
+        kind: 'StatefulSet',
+      });
+      expect(patch.parameters.map(p => p.name)).toContain('fieldValidation');
+      const protobufOpenApi = await raw('/openapi/v2', {
+        headers: {
+          Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf',
+        },
+      });
+      expect(protobufOpenApi.status).toBe(406);
+      const proto = await raw(`/api/v1/namespaces/${ns}/configmaps`, {
+        method: 'POST',
+        body: 'k8s\u0000',
+        headers: { 'Content-Type': 'application/vnd.kubernetes.protobuf' },
+      });
+      expect(proto.json()).toMatchObject({
+        code: 415,
+        reason: 'UnsupportedMediaType',
+      });
     });
   });
 

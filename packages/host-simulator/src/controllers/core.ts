@@ -1,4 +1,5 @@
 import { isJsonObject } from '../json';
+import { PVC_PROTECTION } from '../defaults';
 import { KubeObject, nowIso, StoredObject } from '../model';
 import { StoreEvent } from '../store';
 import { ControllerContext } from './context';
@@ -100,23 +101,28 @@ export function garbageCollector(ctx: ControllerContext) {
     `${e.typeKey}|${e.object.metadata.namespace ?? ''}|${
       e.object.metadata.name
     }`;
+  const unlink = (uid: string, id: string) => {
+    const set = dependents.get(uid);
+    set?.delete(id);
+    if (set?.size === 0) {
+      dependents.delete(uid);
+    }
+  };
   const index = (e: StoreEvent) => {
     const id = ref(e);
     for (const r of e.oldObject?.metadata.ownerReferences ?? []) {
-      dependents.get(r.uid)?.delete(id);
+      unlink(r.uid, id);
     }
-    if (e.type !== 'DELETED') {
-      for (const r of e.object.metadata.ownerReferences ?? []) {
+    for (const r of e.object.metadata.ownerReferences ?? []) {
+      if (e.type === 'DELETED') {
+        unlink(r.uid, id);
+      } else {
         let set = dependents.get(r.uid);
         if (!set) {
           set = new Set();
           dependents.set(r.uid, set);
         }
         set.add(id);
-      }
-    } else {
-      for (const r of e.object.metadata.ownerReferences ?? []) {
-        dependents.get(r.uid)?.delete(id);
       }
     }
   };
@@ -549,8 +555,62 @@ export function kubelet(ctx: ControllerContext) {
       },
     });
   };
+  const claimsOf = (pod: KubeObject) => {
+    const volumes = field(pod, 'spec').volumes;
+    return (Array.isArray(volumes) ? volumes : [])
+      .map(v => field(v, 'persistentVolumeClaim').claimName)
+      .filter((c): c is string => typeof c === 'string');
+  };
+  // The PVC protection controller: drop the finalizer once no running pod mounts the claim.
+  const releaseClaim = (ns: string, name: string) => {
+    const pvc = api.tryGet(kinds.pvc, ns, name);
+    if (
+      !pvc?.metadata.deletionTimestamp ||
+      !(pvc.metadata.finalizers ?? []).includes(PVC_PROTECTION)
+    ) {
+      return;
+    }
+    const inUse = store
+      .list(podKey, ns)
+      .some(
+        p =>
+          !['Succeeded', 'Failed'].includes(podPhaseOf(p)) &&
+          claimsOf(p).includes(name),
+      );
+    if (!inUse) {
+      api.update(kinds.pvc, ns, name, {
+        ...pvc,
+        metadata: {
+          ...pvc.metadata,
+          finalizers: (pvc.metadata.finalizers ?? []).filter(
+            f => f !== PVC_PROTECTION,
+          ),
+        },
+      });
+    }
+  };
   return store.subscribe(e => {
     const { namespace, name } = e.object.metadata;
+    if (
+      e.typeKey === '/persistentvolumeclaims' &&
+      e.type !== 'DELETED' &&
+      e.object.metadata.deletionTimestamp
+    ) {
+      runtime.enqueue(`pvc-release/${namespace}/${name}`, () =>
+        releaseClaim(namespace!, name),
+      );
+    }
+    if (
+      e.typeKey === podKey &&
+      (e.type === 'DELETED' ||
+        ['Succeeded', 'Failed'].includes(podPhaseOf(e.object)))
+    ) {
+      for (const claim of claimsOf(e.object)) {
+        runtime.enqueue(`pvc-release/${namespace}/${claim}`, () =>
+          releaseClaim(namespace!, claim),
+        );
+      }
+    }
     if (e.typeKey === podKey && e.type !== 'DELETED') {
       if (e.object.metadata.deletionTimestamp) {
         runtime.enqueue(

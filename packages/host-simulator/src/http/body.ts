@@ -27,6 +27,19 @@ export function parseBody(
   if (text.trim() === '') {
     return undefined;
   }
+  // Only JSON (and YAML for apply) bodies: protobuf and CBOR get 415, and client-go falls back to JSON.
+  const mediaType = (contentType ?? 'application/json').split(';')[0].trim();
+  if (
+    !/^application\/(json|[\w.-]+\+json|apply-patch\+yaml|yaml)$/.test(
+      mediaType,
+    )
+  ) {
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+    );
+  }
   try {
     if ((contentType ?? '').includes('yaml')) {
       return parseYaml(text) as JsonValue;

@@ -18,6 +18,7 @@ import { KubeObject, nowIso, StoredObject } from '../model';
 import { patchTypeOf } from '../patch';
 import { apiVersionOf, ResourceType } from '../registry';
 import { parseBody, readBody, sendError, sendJson, sendRaw } from './body';
+import { openApiV3 } from './openapi';
 
 export interface VersionInfo {
   major: string;
@@ -120,7 +121,7 @@ export class ClusterEndpoint {
         await this.options.admin(req, res, grant);
         return;
       }
-      if (this.handleDiscovery(res, path)) {
+      if (this.handleDiscovery(res, path, req.headers.accept)) {
         return;
       }
       const rr = this.parseResourcePath(path);
@@ -202,7 +203,11 @@ export class ClusterEndpoint {
     };
   }
 
-  private handleDiscovery(res: ServerResponse, path: string): boolean {
+  private handleDiscovery(
+    res: ServerResponse,
+    path: string,
+    accept: string | undefined,
+  ): boolean {
     const registry = this.api.registry;
     if (path === '/api') {
       sendJson(res, 200, {
@@ -269,6 +274,14 @@ export class ClusterEndpoint {
       return true;
     }
     if (path === '/openapi/v2') {
+      // Only JSON: a client asking for the protobuf encoding alone gets 406 (and falls back).
+      if (!/application\/json|\*\/\*/.test(accept ?? '*/*')) {
+        throw new ApiError(
+          406,
+          'NotAcceptable',
+          `only the following media types are accepted: application/json`,
+        );
+      }
       sendJson(res, 200, {
         swagger: '2.0',
         info: { title: 'Kubernetes', version: this.options.version.gitVersion },
@@ -291,13 +304,27 @@ export class ClusterEndpoint {
       sendJson(res, 200, { paths });
       return true;
     }
-    if (path.startsWith('/openapi/v3/')) {
-      sendJson(res, 200, {
-        openapi: '3.0.0',
-        info: { title: 'Kubernetes', version: this.options.version.gitVersion },
-        paths: {},
-        components: { schemas: {} },
-      });
+    const v3 = /^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(
+      path,
+    );
+    if (v3) {
+      const group = v3[2] ?? '';
+      const version = v3[1] ?? v3[3];
+      const types = registry
+        .all()
+        .filter(t => t.group === group && t.versions.includes(version));
+      if (types.length === 0) {
+        throw new ApiError(
+          404,
+          'NotFound',
+          'the server could not find the requested resource',
+        );
+      }
+      sendJson(
+        res,
+        200,
+        openApiV3(types, group, version, this.options.version.gitVersion),
+      );
       return true;
     }
     return false;

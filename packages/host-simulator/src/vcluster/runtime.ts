@@ -64,7 +64,7 @@ export class VclusterRuntime {
   };
 
   start() {
-    const { store, runtime, api, kinds } = this.host;
+    const { store, runtime } = this.host;
     return store.subscribe(e => {
       const { namespace, name, labels } = e.object.metadata;
       if (
@@ -83,20 +83,16 @@ export class VclusterRuntime {
           );
         }
       }
-      // The nested cluster's data lives on PVC data-<name>-0.
+      // The nested cluster's data lives on PVC data-<name>-0 (removed only once no pod uses it).
       if (
         e.typeKey === '/persistentvolumeclaims' &&
         e.type === 'DELETED' &&
         name.startsWith('data-') &&
         name.endsWith('-0')
       ) {
-        const release = name.slice('data-'.length, -'-0'.length);
-        const key = `${namespace}/${release}`;
-        const nc = this.nested.get(key);
-        if (nc && !api.tryGet(kinds.statefulSet, namespace, release)) {
-          nc.cluster.stop();
-          this.nested.delete(key);
-        }
+        const key = `${namespace}/${name.slice('data-'.length, -'-0'.length)}`;
+        this.nested.get(key)?.cluster.stop();
+        this.nested.delete(key);
       }
     });
   }
