@@ -9,7 +9,7 @@ import {
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { Readable } from 'node:stream';
 import { NestedClustersHostsService } from '../../hosts/HostsService';
-import { clusterPagePath, shortRef } from '../clusterRefs';
+import { CLUSTERS_PAGE_PATH, clusterPagePath, shortRef } from '../clusterRefs';
 
 /** The search document type of nested clusters. */
 export const NESTED_CLUSTER_DOCUMENT_TYPE = 'nested-cluster';
@@ -22,6 +22,18 @@ export interface NestedClusterDocument extends IndexableDocument {
   owner: string;
   kubernetesVersion: string;
 }
+
+/** The clusters page; it names no cluster, so it needs no per-document check. */
+export const CLUSTERS_PAGE_DOCUMENT: NestedClusterDocument = {
+  title: 'Nested clusters',
+  text: 'Your nested (virtual) clusters on all hosts, and the health and capacity of the hosts.',
+  location: CLUSTERS_PAGE_PATH,
+  host: '',
+  status: '',
+  component: '',
+  owner: '',
+  kubernetesVersion: '',
+};
 
 /**
  * Emits one document per nested cluster from the hosts' watch cache (no
@@ -39,6 +51,9 @@ export class NestedClusterCollatorFactory implements DocumentCollatorFactory {
   }
 
   private async *documents(): AsyncGenerator<NestedClusterDocument> {
+    // Always at least one document: the Lunr engine keeps the previous index
+    // when a run yields none, so the last deleted cluster would stay findable.
+    yield CLUSTERS_PAGE_DOCUMENT;
     const { items } = await this.hosts.listClusters();
     for (const cluster of items) {
       yield toDocument(cluster);

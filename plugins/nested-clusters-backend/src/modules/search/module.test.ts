@@ -16,7 +16,11 @@ import {
   nestedClusterConditions,
   NestedClustersExamplePolicy,
 } from '../../index';
-import { exampleEntities, USERS } from '../../__testUtils__/harness';
+import {
+  eventually,
+  exampleEntities,
+  USERS,
+} from '../../__testUtils__/harness';
 import {
   createRunningCluster,
   PortalBackend,
@@ -84,7 +88,11 @@ describe('nested-clusters search collator', () => {
     });
     await createRunningCluster(
       backend,
-      { name: 'carol-lab', entityRef: 'component:default/billing-service' },
+      {
+        name: 'carol-lab',
+        entityRef: 'component:default/billing-service',
+        owner: 'user:default/carol',
+      },
       USERS.carol,
     );
     await backend.scheduler.triggerTask('search_index_nested_cluster');
@@ -122,7 +130,7 @@ describe('nested-clusters search collator', () => {
     });
   });
 
-  // Lunr matches words ("team", "a"), so the other cluster may follow, ranked lower.
+  // Lunr matches single words ("web", "shop"), so other documents may follow, ranked lower.
   const topHit = async (term: string) => (await search(term))[0]?.document;
 
   it('finds a cluster by its component', async () => {
@@ -134,19 +142,49 @@ describe('nested-clusters search collator', () => {
 
   it('finds clusters by their owner', async () => {
     expect(await topHit('team-a')).toMatchObject({ title: 'shop-preview' });
-    expect(await topHit('team-b')).toMatchObject({ title: 'carol-lab' });
+    expect(await topHit('carol')).toMatchObject({ title: 'carol-lab' });
   });
+
+  const titles = async (term: string, user?: string) =>
+    (await search(term, user)).map(r => r.document.title);
 
   it('finds nothing for a user who may not read nested clusters', async () => {
     expect(await search('shop-preview', USERS.bob)).toEqual([]);
     expect(await search('team-a', USERS.bob)).toEqual([]);
+    expect(await search('nested clusters', USERS.bob)).toEqual([]);
   });
 
   it('filters per document on a conditional decision', async () => {
-    expect(await search('shop-preview', USERS.carol)).toEqual([]);
-    const mine = (await search('carol-lab', USERS.carol)).map(
-      r => r.document.title,
+    expect(await titles('shop-preview', USERS.carol)).not.toContain(
+      'shop-preview',
     );
-    expect(mine).toEqual(['carol-lab']);
+    expect(await titles('carol-lab', USERS.carol)).toContain('carol-lab');
+  });
+
+  it('forgets deleted clusters at the next run, also the last one', async () => {
+    for (const name of ['shop-preview', 'carol-lab']) {
+      const res = await backend.server
+        .delete(`/api/nested-clusters/clusters/simulated/${name}`)
+        .set('Authorization', name === 'carol-lab' ? USERS.carol : USERS.guest);
+      expect(res.status).toBe(202);
+    }
+    await eventually(async () => {
+      const res = await backend.server
+        .get('/api/nested-clusters/clusters')
+        .set('Authorization', USERS.guest);
+      expect(res.body.items).toEqual([]);
+    });
+    await backend.scheduler.triggerTask('search_index_nested_cluster');
+
+    expect(await titles('shop-preview')).not.toContain('shop-preview');
+    expect(await titles('carol-lab')).not.toContain('carol-lab');
+    expect(await search('nested clusters')).toEqual([
+      expect.objectContaining({
+        document: expect.objectContaining({
+          title: 'Nested clusters',
+          location: '/nested-clusters',
+        }),
+      }),
+    ]);
   });
 });
