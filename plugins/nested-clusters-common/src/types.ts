@@ -55,6 +55,8 @@ export interface HostSummary {
   healthy: boolean;
   /** Why the host is unhealthy; never contains credentials. */
   message?: string;
+  /** When the backend's watch cache last heard from the host (ISO 8601). */
+  lastSyncAt?: string;
   clusterCount: number;
   maxClusters: number;
 }

@@ -238,6 +238,9 @@ export class ResourceWatcher<T> {
           this.abort = controller;
           if (this.stopped) {
             controller.abort();
+          } else if (!settled && this.error !== undefined) {
+            // The host answered the watch: it is reachable again.
+            this.markHealthy();
           }
         }, finish);
     });

@@ -87,6 +87,7 @@ export class ClusterLifecycleService {
         installer: config.installer,
         healthy: health.healthy,
         ...(health.message ? { message: health.message } : {}),
+        ...(health.lastSyncAt ? { lastSyncAt: health.lastSyncAt } : {}),
         clusterCount: cache.count(),
         maxClusters: config.maxClusters,
       };
