@@ -6,6 +6,7 @@ import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   nestedClustersPermissions,
+  parseDuration,
   parseNestedClusterResourceRef,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { registerNestedClusterActions } from './actions/createNestedClusterActions';
@@ -18,7 +19,6 @@ import {
 import { createRouter } from './router';
 import { ClusterExpiry } from './services/ClusterExpiry';
 import { ClusterLifecycleService } from './services/ClusterLifecycleService';
-import { parseDuration } from '@nested-clusters/plugin-nested-clusters-common';
 
 /** The scheduler task that deletes expired clusters; tests trigger it by this id. */
 export const EXPIRY_TASK_ID = 'nested-clusters:expire';

@@ -91,13 +91,16 @@ export class HostClient {
     }
   }
 
-  async deleteCollection(
-    namespace: string,
-    kind: 'pods',
-    labelSelector: string,
-  ): Promise<void> {
-    await this.call(`${kind} in ${namespace}`, () =>
+  /** Deletes the pods of a namespace that match a label selector. */
+  async deletePods(namespace: string, labelSelector: string): Promise<void> {
+    await this.call(`pods ${labelSelector} in ${namespace}`, () =>
       this.core.deleteCollectionNamespacedPod({ namespace, labelSelector }),
+    );
+  }
+
+  async readStatefulSet(namespace: string, name: string) {
+    return this.call(`StatefulSet ${namespace}/${name}`, () =>
+      this.apps.readNamespacedStatefulSet({ name, namespace }),
     );
   }
 

@@ -202,15 +202,11 @@ export class ClusterLifecycleService {
     }
 
     const host = requestedHost ?? this.pickHost(request.name);
-    await this.hosts
-      .getCluster(host.config.name, request.name)
-      .then(existing => {
-        if (existing) {
-          throw new ConflictError(
-            `name: a nested cluster named "${request.name}" already exists on host "${host.config.name}"`,
-          );
-        }
-      });
+    if (await this.hosts.getCluster(host.config.name, request.name)) {
+      throw new ConflictError(
+        `name: a nested cluster named "${request.name}" already exists on host "${host.config.name}"`,
+      );
+    }
     if (host.cache.count() >= host.config.maxClusters) {
       throw new QuotaExceededError(
         `host "${host.config.name}" is full: it has ${host.cache.count()} of ${
@@ -326,13 +322,9 @@ export class ClusterLifecycleService {
     }
     const host = this.hosts.host(cluster.host);
     const sts = statefulSetRef(cluster);
-    const current = await host.client.call(
-      `StatefulSet ${sts.namespace}/${sts.name}`,
-      () =>
-        host.client.apps.readNamespacedStatefulSet({
-          name: sts.name,
-          namespace: sts.namespace!,
-        }),
+    const current = await host.client.readStatefulSet(
+      cluster.namespace,
+      cluster.name,
     );
     const replicas = current.spec?.replicas ?? 1;
     // Flux would scale the StatefulSet back up: suspend it first.
@@ -353,9 +345,9 @@ export class ClusterLifecycleService {
       },
       spec: { replicas: 0 },
     });
-    await host.client.deleteCollection(
+    // The workloads the syncer created; it recreates them on resume.
+    await host.client.deletePods(
       cluster.namespace,
-      'pods',
       `vcluster.loft.sh/managed-by=${cluster.name}`,
     );
     return { ...cluster, status: 'Pausing', statusMessage: undefined };
@@ -370,13 +362,9 @@ export class ClusterLifecycleService {
     }
     const host = this.hosts.host(cluster.host);
     const sts = statefulSetRef(cluster);
-    const current = await host.client.call(
-      `StatefulSet ${sts.namespace}/${sts.name}`,
-      () =>
-        host.client.apps.readNamespacedStatefulSet({
-          name: sts.name,
-          namespace: sts.namespace!,
-        }),
+    const current = await host.client.readStatefulSet(
+      cluster.namespace,
+      cluster.name,
     );
     const saved = Number.parseInt(
       current.metadata?.annotations?.[PAUSED_REPLICAS_ANNOTATION] ?? '',
