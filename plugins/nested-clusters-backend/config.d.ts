@@ -1,3 +1,5 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /** Nested Clusters: host clusters, profiles and limits. */
   nestedClusters?: {
@@ -77,6 +79,16 @@ export interface Config {
     expiry?: {
       /** How often expired clusters are deleted, e.g. 1m. Default 1m. */
       frequency?: string;
+    };
+  };
+
+  /** Search module (`nestedClustersSearchModule`). */
+  search?: {
+    collators?: {
+      nestedClusters?: {
+        /** How often nested clusters are re-indexed. Default: every 30 s. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
     };
   };
 }
