@@ -210,6 +210,18 @@ describe('refusals and failures', () => {
     ).rejects.toMatchObject({ code: 404 });
   });
 
+  it('puts a cluster without a host on the reachable host with the most free capacity', async () => {
+    // alpha: maxClusters 4 with one cluster; beta: maxClusters 10, empty.
+    const res = await create({ name: 'anywhere', profile: 'sandbox' });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({
+      host: 'beta',
+      installer: 'flux',
+      owner: 'user:default/guest',
+    });
+    await waitForRunning('beta', 'anywhere');
+  });
+
   it('refuses more clusters than clustersPerOwner', async () => {
     for (const name of ['bob-1', 'bob-2']) {
       const res = await create(
@@ -279,6 +291,10 @@ describe('refusals and failures', () => {
     expect(list.body.hostErrors).toEqual([
       { host: 'beta', message: expect.stringContaining('"beta"') },
     ]);
+    // beta's clusters are still listed from the cache, as Unknown.
+    expect(
+      list.body.items.find((c: { name: string }) => c.name === 'anywhere'),
+    ).toMatchObject({ host: 'beta', status: 'Unknown' });
 
     const one = await get('/clusters/beta/anything');
     expect(one.status).toBe(503);
@@ -294,21 +310,27 @@ describe('refusals and failures', () => {
   });
 
   it('rebuilds everything from the hosts after a restart', async () => {
-    for (const name of ['team-a-box', 'bob-1', 'bob-2', 'carol-1']) {
-      await waitForRunning('alpha', name);
-    }
-    const before = (await get('/clusters?host=alpha')).body.items;
-    expect(before).toHaveLength(4);
-    await backend.stop();
     await beta.faults.setDown(false);
+    for (const [host, name] of [
+      ['alpha', 'team-a-box'],
+      ['alpha', 'bob-1'],
+      ['alpha', 'bob-2'],
+      ['alpha', 'carol-1'],
+      ['beta', 'anywhere'],
+    ]) {
+      await waitForRunning(host, name);
+    }
+    const before = (await get('/clusters')).body;
+    expect(before.items).toHaveLength(5);
+    expect(before.hostErrors).toEqual([]);
+
+    await backend.stop();
     backend = await startBackend({
       hosts: hosts(),
       limits: { clustersPerOwner: 2 },
       logs,
     });
-    const after = await get('/clusters');
-    expect(after.body.hostErrors).toEqual([]);
-    expect(after.body.items).toEqual(before);
+    expect((await get('/clusters')).body).toEqual(before);
   });
 
   it('never logs a host token or kubeconfig contents', () => {
