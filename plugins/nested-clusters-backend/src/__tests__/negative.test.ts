@@ -222,6 +222,39 @@ describe('refusals and failures', () => {
     await waitForRunning('beta', 'anywhere');
   });
 
+  it('reports Failed with the installer’s reason, and still deletes the cluster', async () => {
+    beta.faults.failInstalls({ name: 'doomed' });
+    try {
+      const res = await create({
+        name: 'doomed',
+        profile: 'sandbox',
+        host: 'beta',
+      });
+      expect(res.status).toBe(202);
+      const failed = await eventually(async () => {
+        const r = await get('/clusters/beta/doomed');
+        expect(r.body.status).toBe('Failed');
+        return r;
+      });
+      expect(failed.body.statusMessage).toEqual(expect.any(String));
+      const pause = await backend.server
+        .post(`${API}/clusters/beta/doomed/pause`)
+        .set('Authorization', USERS.guest);
+      expect(pause.status).toBe(409);
+      expect(pause.body.error.message).toContain('it is Failed, not Running');
+
+      const deleted = await backend.server
+        .delete(`${API}/clusters/beta/doomed`)
+        .set('Authorization', USERS.guest);
+      expect(deleted.status).toBe(202);
+      await eventually(async () =>
+        expect((await get('/clusters/beta/doomed')).status).toBe(404),
+      );
+    } finally {
+      beta.faults.failInstalls(false);
+    }
+  });
+
   it('refuses more clusters than clustersPerOwner', async () => {
     for (const name of ['bob-1', 'bob-2']) {
       const res = await create(
