@@ -745,6 +745,59 @@ describe('conformance: REST', () => {
       ).toBe(409);
     });
 
+    it('keeps a PVC that a running pod uses until the pod is gone (pvc-protection)', async () => {
+      await core.createNamespacedPersistentVolumeClaim({
+        namespace: ns,
+        body: {
+          metadata: { name: 'claim' },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            resources: { requests: { storage: '1Gi' } },
+          },
+        },
+      });
+      await core.createNamespacedPod({
+        namespace: ns,
+        body: {
+          metadata: { name: 'user' },
+          spec: {
+            containers: [{ name: 'c', image: 'busybox' }],
+            volumes: [
+              { name: 'd', persistentVolumeClaim: { claimName: 'claim' } },
+            ],
+          },
+        },
+      });
+      await eventually(
+        async () =>
+          (
+            await core.readNamespacedPod({ namespace: ns, name: 'user' })
+          ).status?.phase === 'Running',
+      );
+      await core.deleteNamespacedPersistentVolumeClaim({
+        namespace: ns,
+        name: 'claim',
+      });
+      const held = await core.readNamespacedPersistentVolumeClaim({
+        namespace: ns,
+        name: 'claim',
+      });
+      expect(held.metadata?.finalizers).toEqual([
+        'kubernetes.io/pvc-protection',
+      ]);
+      expect(held.metadata?.deletionTimestamp).toBeInstanceOf(Date);
+      await core.deleteNamespacedPod({ namespace: ns, name: 'user' });
+      await eventually(
+        async () =>
+          (await statusOf(
+            core.readNamespacedPersistentVolumeClaim({
+              namespace: ns,
+              name: 'claim',
+            }),
+          )) === 404,
+      );
+    });
+
     it('deletes everything in a namespace with it, and refuses new content while it terminates', async () => {
       await core.createNamespace({ body: { metadata: { name: 'doomed' } } });
       await core.createNamespacedConfigMap({

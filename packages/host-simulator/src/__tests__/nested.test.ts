@@ -4,6 +4,9 @@ import {
   eventually,
   hostKubeConfig,
   kubeConfigFromSecret,
+  mergePatch,
+  pausePatch,
+  resumePatch,
 } from '../__testUtils__/helpers';
 
 describe('nested cluster endpoints', () => {
@@ -103,5 +106,59 @@ describe('nested cluster endpoints', () => {
     expect(
       (await core.listNamespacedPod({ namespace: 'default' })).items,
     ).toEqual([]);
+  });
+
+  it('syncs nested pods to the host namespace, through the CLI pause/resume cycle', async () => {
+    const apps = hostKubeConfig(sim).makeApiClient(k8s.AppsV1Api);
+    const managed = async () =>
+      (
+        await core.listNamespacedPod({
+          namespace: 'nc-w',
+          labelSelector: 'vcluster.loft.sh/managed-by=w',
+        })
+      ).items.filter(p => !p.metadata?.deletionTimestamp);
+    const synced = await eventually(async () => {
+      const pods = await managed();
+      return pods.length === 2 ? pods : undefined;
+    });
+    expect(synced[0].metadata?.name).toMatch(
+      /^web-[a-z0-9]+-[a-z0-9]+-x-default-x-w$/,
+    );
+    expect(synced[0].metadata?.labels).toEqual({
+      'vcluster.loft.sh/managed-by': 'w',
+      'vcluster.loft.sh/namespace': 'default',
+    });
+    expect(synced[0].metadata?.ownerReferences?.[0]).toMatchObject({
+      kind: 'Service',
+      name: 'w',
+    });
+
+    // vcluster pause: scale to 0, then delete the managed pods; nothing brings them back while paused.
+    await apps.patchNamespacedStatefulSet(
+      { namespace: 'nc-w', name: 'w', body: pausePatch(1) },
+      mergePatch(),
+    );
+    for (const pod of synced) {
+      await core.deleteNamespacedPod({
+        namespace: 'nc-w',
+        name: pod.metadata!.name!,
+      });
+    }
+    await eventually(
+      async () =>
+        (
+          await apps.readNamespacedStatefulSet({ namespace: 'nc-w', name: 'w' })
+        ).status?.readyReplicas === 0,
+    );
+    await eventually(async () => (await managed()).length === 0);
+    await new Promise(resolve => setTimeout(resolve, 300));
+    expect(await managed()).toEqual([]);
+
+    // Resume: the syncer recreates them from the virtual pods.
+    await apps.patchNamespacedStatefulSet(
+      { namespace: 'nc-w', name: 'w', body: resumePatch(1) },
+      mergePatch(),
+    );
+    await eventually(async () => (await managed()).length === 2);
   });
 });

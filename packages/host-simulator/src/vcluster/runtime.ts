@@ -8,6 +8,7 @@ import { getPath, isJsonObject } from '../json';
 import { KubeObject } from '../model';
 import { StoreSnapshot } from '../store';
 import { DEFAULT_K8S_VERSION, latestRelease } from './chart';
+import { PodSyncer } from './podSyncer';
 
 export const VCLUSTER_CLI_IMAGE = 'ghcr.io/loft-sh/vcluster-cli:';
 
@@ -24,6 +25,7 @@ interface NestedCluster {
   cluster: Cluster;
   adminToken: string;
   kubernetesVersion: string;
+  syncer: PodSyncer;
 }
 
 /** Base64 helper for Secret data. */
@@ -67,6 +69,20 @@ export class VclusterRuntime {
     const { store, runtime } = this.host;
     return store.subscribe(e => {
       const { namespace, name, labels } = e.object.metadata;
+      const ready = field(e.object, 'status').readyReplicas;
+      if (
+        e.typeKey === 'apps/statefulsets' &&
+        labels?.app === 'vcluster' &&
+        typeof ready === 'number' &&
+        ready > 0
+      ) {
+        const nc = this.nested.get(`${namespace}/${name}`);
+        if (nc) {
+          runtime.enqueue(`sync-all/${namespace}/${name}`, () =>
+            nc.syncer.resync(),
+          );
+        }
+      }
       if (
         e.typeKey === '/pods' &&
         e.type !== 'DELETED' &&
@@ -91,8 +107,7 @@ export class VclusterRuntime {
         name.endsWith('-0')
       ) {
         const key = `${namespace}/${name.slice('data-'.length, -'-0'.length)}`;
-        this.nested.get(key)?.cluster.stop();
-        this.nested.delete(key);
+        this.drop(key);
       }
     });
   }
@@ -172,6 +187,7 @@ export class VclusterRuntime {
         cluster,
         adminToken: s.adminToken,
         kubernetesVersion: s.kubernetesVersion,
+        syncer: this.syncerFor(s.namespace, s.name, cluster),
       });
     }
   }
@@ -180,10 +196,29 @@ export class VclusterRuntime {
     return [...this.nested.values()].map(nc => nc.cluster);
   }
 
+  /** Stops the nested clusters; their state stays available to snapshot(). */
   stop() {
     for (const nc of this.nested.values()) {
+      nc.syncer.stop();
       nc.cluster.stop();
     }
+  }
+
+  private drop(key: string) {
+    const nc = this.nested.get(key);
+    nc?.syncer.stop();
+    nc?.cluster.stop();
+    this.nested.delete(key);
+  }
+
+  private syncerFor(namespace: string, name: string, cluster: Cluster) {
+    return new PodSyncer(
+      this.host,
+      cluster,
+      namespace,
+      name,
+      () => this.serving(namespace, name) !== undefined,
+    );
   }
 
   /** The syncer is up: start (or resume) the nested API server and export the kubeconfig secret. */
@@ -207,8 +242,15 @@ export class VclusterRuntime {
       cluster.bootstrap();
       const adminToken = newToken('vc-admin');
       cluster.auth.add({ token: adminToken, user: 'kube-admin' });
-      this.nested.set(key, { cluster, adminToken, kubernetesVersion });
+      this.nested.set(key, {
+        cluster,
+        adminToken,
+        kubernetesVersion,
+        syncer: this.syncerFor(namespace, name, cluster),
+      });
     }
+    // The syncer (re)starting puts the nested cluster's pods back on the host.
+    this.nested.get(key)!.syncer.resync();
     if (api.tryGet(kinds.secret, namespace, `vc-${name}`)) {
       return;
     }
