@@ -6,23 +6,30 @@ import { createHash } from 'node:crypto';
 export const CLUSTERS_PAGE_PATH = '/nested-clusters';
 
 const MAX_NAME_LENGTH = 63;
+/** Backstage's entity name rule: no leading, trailing or repeated separators. */
+const ENTITY_NAME = /^[a-z0-9A-Z]+([-_.][a-z0-9A-Z]+)*$/;
 
 /**
  * One name for a nested cluster across Backstage: the catalog Resource and
  * the Kubernetes plugin's cluster are both called `<host>-<name>`. Host and
- * name may each be 40 characters, so a longer result is shortened and made
- * unique again with a hash, to stay a valid entity name (≤ 63).
+ * name may each be 40 characters, and DNS labels may repeat "-", so a name
+ * that is too long or invalid as an entity name is cleaned up, shortened and
+ * made unique again with a hash of the full name.
  */
 export function clusterEntityName(cluster: {
   host: string;
   name: string;
 }): string {
   const full = `${cluster.host}-${cluster.name}`;
-  if (full.length <= MAX_NAME_LENGTH) {
+  if (full.length <= MAX_NAME_LENGTH && ENTITY_NAME.test(full)) {
     return full;
   }
   const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
-  return `${full.slice(0, MAX_NAME_LENGTH - hash.length - 1)}-${hash}`;
+  const cleaned = full
+    .replace(/-+/g, '-')
+    .slice(0, MAX_NAME_LENGTH - hash.length - 1)
+    .replace(/-+$/, '');
+  return `${cleaned}-${hash}`;
 }
 
 /** The app path of a cluster's component page, or of the clusters page. */

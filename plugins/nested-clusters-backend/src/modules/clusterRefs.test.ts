@@ -1,0 +1,51 @@
+import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
+import { clusterEntityName, clusterPagePath } from './clusterRefs';
+
+/** Backstage's rule for entity names (catalog-model). */
+const ENTITY_NAME = /^[a-z0-9A-Z]+([-_.][a-z0-9A-Z]+)*$/;
+
+describe('clusterEntityName', () => {
+  it('is <host>-<name>', () => {
+    expect(clusterEntityName({ host: 'dev-eu', name: 'web' })).toBe(
+      'dev-eu-web',
+    );
+  });
+
+  it('stays a valid, distinct entity name for the longest host and cluster names', () => {
+    const host = 'h'.repeat(40);
+    const a = clusterEntityName({ host, name: `${'n'.repeat(39)}a` });
+    const b = clusterEntityName({ host, name: `${'n'.repeat(39)}b` });
+    for (const name of [a, b]) {
+      expect(name.length).toBeLessThanOrEqual(63);
+      expect(name).toMatch(ENTITY_NAME);
+    }
+    expect(a).not.toBe(b);
+  });
+
+  it('never repeats "-", which DNS labels allow and entity names do not', () => {
+    const a = clusterEntityName({ host: 'eu', name: 'a--b' });
+    expect(a).toMatch(ENTITY_NAME);
+    expect(a).not.toBe(clusterEntityName({ host: 'eu', name: 'a-b' }));
+    const cut = clusterEntityName({
+      host: 'h'.repeat(40),
+      name: `${'n'.repeat(12)}-${'m'.repeat(20)}`,
+    });
+    expect(cut).toMatch(ENTITY_NAME);
+  });
+});
+
+describe('clusterPagePath', () => {
+  const cluster = (component?: string) =>
+    ({ name: 'dev', host: 'eu', component } as NestedCluster);
+
+  it("is the component's page", () => {
+    expect(clusterPagePath(cluster('component:shop/Web-Shop'))).toBe(
+      '/catalog/shop/component/Web-Shop',
+    );
+  });
+
+  it('is the clusters page without a component, or with a broken ref', () => {
+    expect(clusterPagePath(cluster())).toBe('/nested-clusters');
+    expect(clusterPagePath(cluster('web-shop'))).toBe('/nested-clusters');
+  });
+});
