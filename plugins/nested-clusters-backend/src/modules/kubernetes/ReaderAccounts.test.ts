@@ -51,7 +51,9 @@ describe('ReaderAccounts', () => {
     await lifecycle.create(plan);
     cluster = await eventually(async () => {
       const current = await lifecycle.getCluster('eu', 'readers');
-      expect(current.status).toBe('Running');
+      if (current.status !== 'Running') {
+        throw new Error(`readers is ${current.status}`);
+      }
       return current;
     });
   }, 60_000);
