@@ -94,7 +94,9 @@ export class NaiveBaseline {
       await Promise.all(
         this.hosts.map(async h =>
           (
-            await h.client.core.listNamespace({ labelSelector: MANAGED_SELECTOR })
+            await h.client.core.listNamespace({
+              labelSelector: MANAGED_SELECTOR,
+            })
           ).items
             .map(reduceNamespace)
             .filter(defined)

@@ -33,8 +33,13 @@ function reached(host: Host, change: HostChange, name: string): boolean {
   const ready = (status(sts).readyReplicas as number | undefined) ?? 0;
   switch (change) {
     case 'ready': {
+      // Running also needs the kubeconfig Secret the control plane writes.
       const job = store.get('batch/jobs', namespace, `${name}-install`);
-      return ready >= 1 && status(job).succeeded === 1;
+      return (
+        ready >= 1 &&
+        status(job).succeeded === 1 &&
+        store.get('/secrets', namespace, `vc-${name}`) !== undefined
+      );
     }
     case 'paused':
       return (
@@ -120,6 +125,9 @@ async function handle(request: FleetRequest): Promise<FleetReply> {
     case 'latency':
       sims.forEach(s => s.faults.setLatency(request.ms));
       return { ok: true };
+    case 'hangInstalls':
+      sims.forEach(s => s.faults.hangInstalls(request.hang));
+      return { ok: true };
     case 'change': {
       const { host } = sims[request.host];
       const { name } = request.cluster;
@@ -163,7 +171,9 @@ async function handle(request: FleetRequest): Promise<FleetReply> {
       setImmediate(() => process.exit(0));
       return { ok: true };
     default:
-      throw new Error(`unknown op ${(request satisfies never as FleetRequest).op}`);
+      throw new Error(
+        `unknown op ${(request satisfies never as FleetRequest).op}`,
+      );
   }
 }
 

@@ -46,7 +46,9 @@ const CHANGES_PER_KIND = 20;
 const CREATES = 100;
 
 const log = (message: string) =>
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+  process.stderr.write(
+    `[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`,
+  );
 
 /** The simulated hosts, in a child process (bench/fleet.ts). */
 class Fleet {
@@ -119,7 +121,12 @@ async function main() {
     throw new Error('run with node --expose-gc (yarn bench does)');
   }
   const started = Date.now();
-  log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+  log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(
+      os.totalmem() /
+      2 ** 30
+    ).toFixed(0)} GiB, node ${process.version}`,
+  );
   const fleet = new Fleet();
   const { hosts } = await fleet.call<{ hosts: SimulatedHost[] }>({
     op: 'start',
@@ -199,15 +206,20 @@ async function main() {
 
   // List a component's clusters: the plugin, then the baseline.
   const baseline = new NaiveBaseline(config);
-  const component = (i: number) => `component:default/comp-${(i * 7) % COMPONENTS}`;
+  const component = (i: number) =>
+    `component:default/comp-${(i * 7) % COMPONENTS}`;
   const listMs: number[] = [];
   for (let i = 0; i < LIST_SAMPLES; i++) {
     const [took, body] = await timed(async () =>
-      (await api(`/clusters?entityRef=${encodeURIComponent(component(i))}`)).json(),
+      (
+        await api(`/clusters?entityRef=${encodeURIComponent(component(i))}`)
+      ).json(),
     );
     const { items } = body as { items: NestedCluster[] };
     if (items.length !== HOSTS) {
-      throw new Error(`expected ${HOSTS} clusters of ${component(i)}, got ${items.length}`);
+      throw new Error(
+        `expected ${HOSTS} clusters of ${component(i)}, got ${items.length}`,
+      );
     }
     listMs.push(took);
   }
@@ -217,11 +229,19 @@ async function main() {
       baseline.listClusters({ component: component(i) }),
     );
     if (items.length !== HOSTS || hostErrors.length) {
-      throw new Error(`the baseline found ${items.length} clusters of ${component(i)}`);
+      throw new Error(
+        `the baseline found ${items.length} clusters of ${component(
+          i,
+        )}: ${JSON.stringify(hostErrors)}`,
+      );
     }
     baselineListMs.push(took);
   }
-  log(`list p95: ${ms(percentile(listMs, 95))} vs baseline ${ms(percentile(baselineListMs, 95))}`);
+  log(
+    `list p95: ${ms(percentile(listMs, 95))} vs baseline ${ms(
+      percentile(baselineListMs, 95),
+    )}`,
+  );
 
   // Status propagation: host-side change → visible through the API.
   const propagation: Record<HostChange, number[]> = {
@@ -229,7 +249,10 @@ async function main() {
     paused: [],
     deleted: [],
   };
-  const expected: Record<HostChange, (res: Response, c?: NestedCluster) => boolean> = {
+  const expected: Record<
+    HostChange,
+    (res: Response, c?: NestedCluster) => boolean
+  > = {
     ready: (res, c) => res.status === 200 && c?.status === 'Running',
     paused: (res, c) => res.status === 200 && c?.status === 'Paused',
     deleted: res => res.status === 404,
@@ -240,7 +263,10 @@ async function main() {
       const cluster =
         change === 'ready'
           ? { ...clusterSpec(host, 0), name: `fresh-${i}` }
-          : clusterSpec(host, change === 'paused' ? 100 + i : 200 + i);
+          : clusterSpec(
+              host,
+              (2 * i + (change === 'paused' ? 0 : 1)) % PER_HOST,
+            );
       const path = `/clusters/${hosts[host].name}/${cluster.name}`;
       const reply = fleet.call<{ changedAt: number }>({
         op: 'change',
@@ -249,6 +275,7 @@ async function main() {
         cluster,
       });
       let seenAt: number;
+      const deadline = Date.now() + 30_000;
       for (;;) {
         const res = await api(path);
         const at = preciseNow();
@@ -256,6 +283,13 @@ async function main() {
         if (expected[change](res, body)) {
           seenAt = at;
           break;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(
+            `${change} of ${path} not visible after 30 s: ${
+              res.status
+            } ${JSON.stringify(body)}`,
+          );
         }
         await sleep(2);
       }
@@ -266,7 +300,10 @@ async function main() {
   const allPropagation = Object.values(propagation).flat();
   log(`propagation p95: ${ms(percentile(allPropagation, 95))}`);
 
-  // Create: 100 concurrent creates across hosts, time to 202.
+  // Create: 100 concurrent creates across hosts, time to 202. Installs are
+  // held meanwhile, so the simulators' install work (in one process) does not
+  // slow down the API calls being measured.
+  await fleet.call({ op: 'hangInstalls', hang: true });
   const createMs: number[] = [];
   const createErrors: string[] = [];
   await Promise.all(
@@ -307,7 +344,11 @@ async function main() {
       baselineCreateMs.push(took);
     }),
   );
-  log(`create p95: ${ms(percentile(createMs, 95))}, ${createErrors.length} errors, ${created.count} namespaces`);
+  log(
+    `create p95: ${ms(percentile(createMs, 95))}, ${
+      createErrors.length
+    } errors, ${created.count} namespaces`,
+  );
   const fleetMemory = await fleet.call<{ heapUsedMb: number; rssMb: number }>({
     op: 'memory',
   });
@@ -339,7 +380,9 @@ async function main() {
     },
     ...(['ready', 'paused', 'deleted'] as HostChange[]).map(change => ({
       figure: `status propagation (${change}), p50 / p95`,
-      value: `${ms(percentile(propagation[change], 50))} / ${ms(percentile(propagation[change], 95))}`,
+      value: `${ms(percentile(propagation[change], 50))} / ${ms(
+        percentile(propagation[change], 95),
+      )}`,
       baseline: '',
       ratio: '',
       target: '',
@@ -347,16 +390,24 @@ async function main() {
     })),
     {
       figure: 'status propagation (all), p50 / p95',
-      value: `${ms(percentile(allPropagation, 50))} / ${ms(percentile(allPropagation, 95))}`,
-      baseline: `0 + request: ${ms(percentile(baselineListMs, 50))} / ${ms(baseListP95)}`,
+      value: `${ms(percentile(allPropagation, 50))} / ${ms(
+        percentile(allPropagation, 95),
+      )}`,
+      baseline: `0 + request: ${ms(percentile(baselineListMs, 50))} / ${ms(
+        baseListP95,
+      )}`,
       ratio: times(baseListP95, propP95),
       target: 'p95 ≤ 1 s',
       met: yesNo(propP95 <= 1000),
     },
     {
       figure: `${CREATES} concurrent creates, time to 202, p50 / p95`,
-      value: `${ms(percentile(createMs, 50))} / ${ms(percentile(createMs, 95))}`,
-      baseline: `${ms(percentile(baselineCreateMs, 50))} / ${ms(percentile(baselineCreateMs, 95))}`,
+      value: `${ms(percentile(createMs, 50))} / ${ms(
+        percentile(createMs, 95),
+      )}`,
+      baseline: `${ms(percentile(baselineCreateMs, 50))} / ${ms(
+        percentile(baselineCreateMs, 95),
+      )}`,
       ratio: times(percentile(baselineCreateMs, 95), percentile(createMs, 95)),
       target: '0 duplicates, 0 errors',
       met: `${yesNo(createOk)} (${duplicates} dup, ${createErrors.length} err)`,
@@ -381,11 +432,22 @@ async function main() {
   process.stdout.write(`\n${table(rows)}\n\n`);
   process.stdout.write(
     [
-      `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, node ${process.version}`,
+      `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${(
+        os.totalmem() /
+        2 ** 30
+      ).toFixed(0)} GiB RAM, node ${process.version}`,
       `samples: ${LIST_SAMPLES} plugin lists, ${BASELINE_LIST_SAMPLES} baseline lists, ${CHANGES_PER_KIND} changes per kind, ${CREATES} creates each`,
-      `simulators: seeded in ${ms(seedMs)}; fleet heap ${fleetMemory.heapUsedMb.toFixed(0)} MiB, rss ${fleetMemory.rssMb.toFixed(0)} MiB`,
-      `bench process rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB; total run ${((Date.now() - started) / 1000).toFixed(0)} s`,
-      createErrors.length ? `create errors: ${createErrors.slice(0, 3).join(' | ')}` : '',
+      `simulators: seeded in ${ms(
+        seedMs,
+      )}; fleet heap ${fleetMemory.heapUsedMb.toFixed(
+        0,
+      )} MiB, rss ${fleetMemory.rssMb.toFixed(0)} MiB`,
+      `bench process rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(
+        0,
+      )} MiB; total run ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      createErrors.length
+        ? `create errors: ${createErrors.slice(0, 3).join(' | ')}`
+        : '',
     ]
       .filter(Boolean)
       .join('\n') + '\n',

@@ -8,6 +8,7 @@ export type FleetRequest =
   | { op: 'start'; hosts: number }
   | { op: 'seed'; host: number; clusters: SeededCluster[] }
   | { op: 'latency'; ms: number }
+  | { op: 'hangInstalls'; hang: boolean }
   | { op: 'change'; host: number; change: HostChange; cluster: SeededCluster }
   | { op: 'count'; prefix: string }
   | { op: 'memory' }

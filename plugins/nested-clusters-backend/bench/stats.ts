@@ -22,7 +22,9 @@ export const ms = (value: number) =>
 
 /** How many times smaller `value` is than `baseline`, e.g. "43×". */
 export const times = (baseline: number, value: number) =>
-  value > 0 ? `${(baseline / value).toFixed(baseline / value < 10 ? 1 : 0)}×` : 'n/a';
+  value > 0
+    ? `${(baseline / value).toFixed(baseline / value < 10 ? 1 : 0)}×`
+    : 'n/a';
 
 export const yesNo = (ok: boolean) => (ok ? 'yes' : 'NO');
 

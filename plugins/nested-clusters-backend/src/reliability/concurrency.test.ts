@@ -1,0 +1,123 @@
+import { NestedClusterStatus } from '@nested-clusters/plugin-nested-clusters-common';
+import { adminClients, eventually } from '../__testUtils__/harness';
+import {
+  clearError,
+  consistency,
+  HostInspector,
+  Portal,
+  Sim,
+  startPortal,
+  startSims,
+} from './harness';
+
+jest.setTimeout(90_000);
+
+const VALID: NestedClusterStatus[] = [
+  'Provisioning',
+  'Running',
+  'Pausing',
+  'Paused',
+  'Resuming',
+  'Deleting',
+];
+
+describe('concurrency', () => {
+  let sims: Sim[];
+  let portal: Portal;
+
+  beforeAll(async () => {
+    sims = await startSims(['host-a']);
+    portal = await startPortal({ sims });
+  });
+
+  afterAll(async () => {
+    await portal?.stop();
+    await Promise.all((sims ?? []).map(s => s.sim.stop()));
+  });
+
+  it('50 parallel creates of one name: exactly one cluster and 49 × 409', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => portal.api.create('same', 'host-a')),
+    );
+    const statuses = answers.map(a => a.status).sort();
+    expect(statuses.filter(s => s === 202)).toHaveLength(1);
+    expect(statuses.filter(s => s === 409)).toHaveLength(49);
+    for (const conflict of answers.filter(a => a.status === 409)) {
+      expect(clearError(conflict)).toBeUndefined();
+      expect(conflict.text).toContain('same');
+    }
+    await eventually(async () =>
+      expect(
+        (
+          await portal.api.list('?host=host-a')
+        ).items.filter(c => c.name === 'same'),
+      ).toHaveLength(1),
+    );
+    expect(await new HostInspector(sims[0].sim).clusterNamespaces()).toEqual([
+      'nc-same',
+    ]);
+  });
+
+  it('parallel pause and resume on one cluster converge to a valid, consistent state', async () => {
+    const { api } = portal;
+    await eventually(async () =>
+      expect((await api.get('host-a', 'same')).body).toMatchObject({
+        status: 'Running',
+      }),
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        api.action('host-a', 'same', i % 2 ? 'resume' : 'pause'),
+      ),
+    );
+    for (const answer of answers) {
+      expect([202, 409]).toContain(answer.status);
+      if (answer.status === 409) {
+        expect(clearError(answer)).toBeUndefined();
+      }
+    }
+    expect(answers.some(a => a.status === 202)).toBe(true);
+    // Settles in Running or Paused, and the host agrees with the status.
+    const { apps } = adminClients(sims[0].sim);
+    await eventually(async () => {
+      const { body } = await api.get('host-a', 'same');
+      expect(['Running', 'Paused']).toContain(body.status);
+      const sts = await apps.readNamespacedStatefulSet({
+        name: 'same',
+        namespace: 'nc-same',
+      });
+      const paused = sts.metadata?.annotations?.['loft.sh/paused'] === 'true';
+      expect(paused).toBe(body.status === 'Paused');
+      expect(sts.spec?.replicas).toBe(paused ? 0 : 1);
+      expect(await consistency(api, sims)).toBeUndefined();
+    });
+  });
+
+  it('parallel pause, resume and delete on one cluster end with it deleted and nothing left', async () => {
+    const { api } = portal;
+    const actions = Array.from({ length: 24 }, (_, i) => {
+      if (i % 8 === 3) {
+        return api.delete('host-a', 'same');
+      }
+      return api.action('host-a', 'same', i % 2 ? 'resume' : 'pause');
+    });
+    const seen = new Set<number>();
+    for (const answer of await Promise.all(actions)) {
+      seen.add(answer.status);
+      expect([202, 404, 409]).toContain(answer.status);
+      if (answer.status !== 202) {
+        expect(clearError(answer)).toBeUndefined();
+      } else {
+        expect(VALID).toContain((answer.body as { status: string }).status);
+      }
+    }
+    expect(seen.has(202)).toBe(true);
+    const inspector = new HostInspector(sims[0].sim);
+    await eventually(async () => {
+      expect((await api.get('host-a', 'same')).status).toBe(404);
+      expect(await inspector.clusterNamespaces()).toEqual([]);
+      expect(await inspector.objects()).toEqual([]);
+      expect(await consistency(api, sims)).toBeUndefined();
+    });
+  });
+});
