@@ -160,7 +160,13 @@ export class ReaderAccounts {
 
   private async issue(cluster: NestedCluster): Promise<ReaderCredentials> {
     const kc = new KubeConfig();
-    kc.loadFromString(await this.options.adminKubeconfig(cluster));
+    const kubeconfig = await this.options.adminKubeconfig(cluster);
+    try {
+      kc.loadFromString(kubeconfig);
+    } catch {
+      // YAML errors quote the source, which holds credentials.
+      throw new Error('the admin kubeconfig is not valid');
+    }
     const server = kc.getCurrentCluster();
     if (!server) {
       throw new Error('the kubeconfig has no cluster');
