@@ -64,7 +64,19 @@ describe('nested-clusters kubernetes cluster supplier', () => {
       config: {
         kubernetes: {
           serviceLocatorMethod: { type: 'multiTenant' },
-          clusterLocatorMethods: [{ type: 'config', clusters: [] }],
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'configured',
+                  url: 'https://configured.example.com',
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: 'not-used',
+                },
+              ],
+            },
+          ],
         },
       },
     });
@@ -94,13 +106,13 @@ describe('nested-clusters kubernetes cluster supplier', () => {
     return res.body.items as Array<{ name: string; authProvider: string }>;
   }
 
-  it('adds each Running nested cluster to the Kubernetes plugin', async () => {
-    expect(await kubernetesClusters()).toContainEqual(
-      expect.objectContaining({
-        name: 'simulated-k8s-demo',
-        authProvider: 'serviceAccount',
-      }),
-    );
+  it('adds each Running nested cluster to the clusters of the default supplier', async () => {
+    const clusters = await kubernetesClusters();
+    expect(clusters.map(c => c.name)).toEqual([
+      'configured',
+      'simulated-k8s-demo',
+    ]);
+    expect(clusters[1].authProvider).toBe('serviceAccount');
   });
 
   it("hands over a read-only account's token that reads the component's workloads and no secrets", async () => {
