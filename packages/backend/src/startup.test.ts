@@ -3,12 +3,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import {
+  HostSimulator,
+  startHostSimulator,
+} from '@nested-clusters/host-simulator';
 
 /*
  * Boots the real packages/backend with the real app-config.yaml in a child
- * process. A backend whose plugin fails to start keeps listening and answers
- * empty lists, so this test reads the log for startup failures and asserts
- * real content, not just HTTP 200.
+ * process, with a host simulator standing in for the `simulated` host. A
+ * backend whose plugin fails to start keeps listening and answers empty lists,
+ * so this test reads the log for startup failures and asserts real content,
+ * not just HTTP 200.
  */
 
 const backendDir = resolve(__dirname, '..');
@@ -40,10 +45,15 @@ interface RunningBackend {
   stop: () => Promise<void>;
 }
 
-async function startBackend(extraConfig: object): Promise<RunningBackend> {
+async function startBackend(
+  simulator: HostSimulator,
+  extraConfig: object,
+): Promise<RunningBackend> {
   const port = await freePort();
   const configDir = mkdtempSync(join(tmpdir(), 'backend-smoke-'));
   const overrides = join(configDir, 'app-config.smoke.yaml');
+  const caFile = join(configDir, 'simulator-ca.pem');
+  writeFileSync(caFile, simulator.caPem);
   // JSON is valid YAML, so the override file needs no serializer.
   writeFileSync(
     overrides,
@@ -51,6 +61,24 @@ async function startBackend(extraConfig: object): Promise<RunningBackend> {
       backend: {
         baseUrl: `http://127.0.0.1:${port}`,
         listen: { port, host: '127.0.0.1' },
+      },
+      nestedClusters: {
+        hosts: [
+          {
+            name: 'simulated',
+            url: simulator.url,
+            auth: {
+              type: 'serviceAccount',
+              token: simulator.token,
+              caFile,
+            },
+            installer: 'helm-job',
+            exposure: {
+              type: 'hostPattern',
+              pattern: `${simulator.url}/vclusters/{namespace}/{name}`,
+            },
+          },
+        ],
       },
       ...extraConfig,
     }),
@@ -131,24 +159,43 @@ async function guestToken(baseUrl: string): Promise<string> {
   return body.backstageIdentity.token;
 }
 
+async function getJson<T>(
+  baseUrl: string,
+  path: string,
+  token: string,
+): Promise<T> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as T;
+}
+
 async function componentNames(
   baseUrl: string,
   token: string,
 ): Promise<string[]> {
-  const response = await fetch(
-    `${baseUrl}/api/catalog/entities?filter=kind=component`,
-    { headers: { Authorization: `Bearer ${token}` } },
+  const entities = await getJson<Array<{ metadata: { name: string } }>>(
+    baseUrl,
+    '/api/catalog/entities?filter=kind=component',
+    token,
   );
-  expect(response.status).toBe(200);
-  const entities = (await response.json()) as Array<{
-    metadata: { name: string };
-  }>;
   return entities.map(entity => entity.metadata.name).sort();
 }
 
 describe('backend startup', () => {
+  let simulator: HostSimulator;
+
+  beforeAll(async () => {
+    simulator = await startHostSimulator();
+  });
+
+  afterAll(async () => {
+    await simulator.stop();
+  });
+
   it('starts every plugin and serves the example catalog', async () => {
-    const backend = await startBackend({});
+    const backend = await startBackend(simulator, {});
     try {
       const outcome = await waitForStartup(backend);
       expect({
@@ -171,6 +218,19 @@ describe('backend startup', () => {
         'notification-worker',
         'web-shop',
       ]);
+
+      const hosts = await getJson<{
+        items: Array<{ name: string; healthy: boolean }>;
+      }>(backend.baseUrl, '/api/nested-clusters/hosts', token);
+      expect(hosts.items).toEqual([
+        expect.objectContaining({ name: 'simulated', healthy: true }),
+      ]);
+      const profiles = await getJson<{ items: Array<{ name: string }> }>(
+        backend.baseUrl,
+        '/api/nested-clusters/profiles',
+        token,
+      );
+      expect(profiles.items.map(profile => profile.name)).toEqual(['sandbox']);
     } finally {
       await backend.stop();
     }
@@ -178,7 +238,7 @@ describe('backend startup', () => {
 
   it('detects a plugin that fails to start', async () => {
     // An unknown service locator makes the kubernetes plugin throw during init.
-    const backend = await startBackend({
+    const backend = await startBackend(simulator, {
       kubernetes: { serviceLocatorMethod: { type: 'no-such-locator' } },
     });
     try {
