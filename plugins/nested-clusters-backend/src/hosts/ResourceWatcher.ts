@@ -182,6 +182,7 @@ export class ResourceWatcher<T> {
   private watchOnce(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
+      let connected = false;
       const finish = (error?: unknown) => {
         if (!settled) {
           settled = true;
@@ -226,15 +227,19 @@ export class ResourceWatcher<T> {
             this.apply(type, object as Meta);
           },
           (error: unknown) => {
-            // Our own abort, and the client's inactivity timeout on a quiet
-            // watch, are normal ends: the loop simply watches again.
+            // Our own abort, the client's inactivity timeout on a quiet watch,
+            // and a connection cut after the host answered (API servers and
+            // proxies drop watches routinely) are normal ends: the loop simply
+            // watches again, and only a failed reconnect makes the host unhealthy.
             const normalEnd =
-              error instanceof Error &&
-              (error.name === 'AbortError' || error.name === 'TimeoutError');
+              connected ||
+              (error instanceof Error &&
+                (error.name === 'AbortError' || error.name === 'TimeoutError'));
             finish(error && !normalEnd && !this.stopped ? error : undefined);
           },
         )
         .then(controller => {
+          connected = true;
           this.abort = controller;
           if (this.stopped) {
             controller.abort();
