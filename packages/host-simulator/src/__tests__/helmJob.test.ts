@@ -91,6 +91,15 @@ describe('helm-job installer timeline', () => {
       'SuccessCriteriaMet',
       'Complete',
     ]);
+    // Events, as `kubectl describe job` would show them.
+    const jobEvents = await core.listNamespacedEvent({
+      namespace: NS,
+      fieldSelector: `involvedObject.name=install-${NAME}`,
+    });
+    expect(jobEvents.items.map(e => e.reason).sort()).toEqual([
+      'Completed',
+      'SuccessfulCreate',
+    ]);
     const sts = await eventually(async () => {
       const s = await apps.readNamespacedStatefulSet({
         namespace: NS,

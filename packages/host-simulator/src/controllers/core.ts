@@ -3,6 +3,7 @@ import { PVC_PROTECTION } from '../defaults';
 import { KubeObject, nowIso, StoredObject } from '../model';
 import { StoreEvent } from '../store';
 import { ControllerContext } from './context';
+import { recordEvent } from './events';
 import { field, writeStatus } from './kinds';
 
 const NODE_NAME = 'sim-node-1';
@@ -498,8 +499,53 @@ export function kubelet(ctx: ControllerContext) {
       (field(scheduled, 'spec').restartPolicy === 'Always'
         ? 'serve'
         : 'complete');
+    recordEvent(
+      ctx,
+      scheduled,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${ns}/${name} to ${NODE_NAME}`,
+      'default-scheduler',
+    );
+    const containers = field(scheduled, 'spec').containers;
+    for (const c of Array.isArray(containers)
+      ? containers.filter(isJsonObject)
+      : []) {
+      recordEvent(
+        ctx,
+        scheduled,
+        'Normal',
+        'Pulled',
+        `Container image "${String(c.image)}" already present on machine`,
+        'kubelet',
+      );
+      recordEvent(
+        ctx,
+        scheduled,
+        'Normal',
+        'Created',
+        `Created container: ${String(c.name)}`,
+        'kubelet',
+      );
+      recordEvent(
+        ctx,
+        scheduled,
+        'Normal',
+        'Started',
+        `Started container ${String(c.name)}`,
+        'kubelet',
+      );
+    }
     if (behaviour === 'crash') {
       setPodState(ctx, scheduled, 'crash');
+      recordEvent(
+        ctx,
+        scheduled,
+        'Warning',
+        'BackOff',
+        'Back-off restarting failed container',
+        'kubelet',
+      );
       return;
     }
     setPodState(ctx, scheduled, 'running');

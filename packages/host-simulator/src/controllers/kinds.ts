@@ -20,6 +20,7 @@ export interface Kinds {
   clusterRole: ResourceType;
   crd: ResourceType;
   storageClass: ResourceType;
+  event: ResourceType;
 }
 
 export function kindsOf(api: ClusterApi): Kinds {
@@ -42,6 +43,7 @@ export function kindsOf(api: ClusterApi): Kinds {
     clusterRole: t('rbac.authorization.k8s.io', 'clusterroles'),
     crd: t('apiextensions.k8s.io', 'customresourcedefinitions'),
     storageClass: t('storage.k8s.io', 'storageclasses'),
+    event: t('', 'events'),
   };
 }
 

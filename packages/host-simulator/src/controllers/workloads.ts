@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { deepClone, isJsonObject, JsonObject } from '../json';
 import { KubeObject, nowIso, StoredObject } from '../model';
 import { ControllerContext } from './context';
+import { recordEvent } from './events';
 import {
   controllerOf,
   field,
@@ -92,8 +93,24 @@ export function statefulSetController(ctx: ControllerContext) {
           },
           spec: deepClone(field(tpl, 'spec')),
         });
+        recordEvent(
+          ctx,
+          sts,
+          'Normal',
+          'SuccessfulCreate',
+          `create Claim ${pvcName} Pod ${name}-${index} in StatefulSet ${name} success`,
+          'statefulset-controller',
+        );
       }
     }
+    recordEvent(
+      ctx,
+      sts,
+      'Normal',
+      'SuccessfulCreate',
+      `create Pod ${name}-${index} in StatefulSet ${name} successful`,
+      'statefulset-controller',
+    );
     api.create(
       kinds.pod,
       ns,
@@ -151,6 +168,14 @@ export function statefulSetController(ctx: ControllerContext) {
       );
     if (surplus.length > 0) {
       api.delete(kinds.pod, ns, surplus[0].metadata.name);
+      recordEvent(
+        ctx,
+        sts,
+        'Normal',
+        'SuccessfulDelete',
+        `delete Pod ${surplus[0].metadata.name} in StatefulSet ${name} successful`,
+        'statefulset-controller',
+      );
     }
     const live = ownedPods(ctx, sts).filter(p => !p.metadata.deletionTimestamp);
     const ready = live.filter(isPodReady).length;
@@ -343,6 +368,14 @@ export function jobController(ctx: ControllerContext) {
           },
         ],
       });
+      recordEvent(
+        ctx,
+        job,
+        'Normal',
+        'Completed',
+        'Job completed',
+        'job-controller',
+      );
       return;
     }
     if (failed > backoffLimit) {
@@ -371,13 +404,29 @@ export function jobController(ctx: ControllerContext) {
           },
         ],
       });
+      recordEvent(
+        ctx,
+        job,
+        'Warning',
+        'BackoffLimitExceeded',
+        'Job has reached the specified backoff limit',
+        'job-controller',
+      );
       return;
     }
     if (active.length === 0) {
-      api.create(
+      const pod = api.create(
         kinds.pod,
         ns,
         podFromTemplate(job, undefined, `${name}-`, {}, {}),
+      );
+      recordEvent(
+        ctx,
+        job,
+        'Normal',
+        'SuccessfulCreate',
+        `Created pod: ${pod.metadata.name}`,
+        'job-controller',
       );
     }
     writeStatus(api, kinds.job, job, {

@@ -1,4 +1,5 @@
 import { ControllerContext } from '../controllers/context';
+import { recordEvent } from '../controllers/events';
 import { field, writeStatus } from '../controllers/kinds';
 import { FaultController } from '../faults';
 import { isJsonObject, JsonObject } from '../json';
@@ -166,6 +167,14 @@ export function fluxInstaller(ctx: ControllerContext, faults: FaultController) {
           },
         ],
       );
+      recordEvent(
+        ctx,
+        hr,
+        'Warning',
+        `${verb}Failed`,
+        message,
+        'helm-controller',
+      );
       return;
     }
     // helm-controller waits for the release's workloads to be ready.
@@ -192,6 +201,14 @@ export function fluxInstaller(ctx: ControllerContext, faults: FaultController) {
           message,
         },
       ],
+    );
+    recordEvent(
+      ctx,
+      hr,
+      'Normal',
+      `${verb}Succeeded`,
+      message,
+      'helm-controller',
     );
   };
 
