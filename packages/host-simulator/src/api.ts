@@ -80,6 +80,13 @@ export function randomSuffix(length = 5) {
   return s;
 }
 
+function labelKindOf(resource: string): 'label' | 'service' | false {
+  if (resource === 'services') {
+    return 'service';
+  }
+  return resource === 'namespaces' ? 'label' : false;
+}
+
 function encodeContinue(rv: number, start: string) {
   return Buffer.from(JSON.stringify({ rv, start })).toString('base64url');
 }
@@ -689,12 +696,7 @@ export class ClusterApi {
   private validate(type: ResourceType, obj: KubeObject) {
     const name = obj.metadata.name!;
     if (type.group !== 'rbac.authorization.k8s.io') {
-      validateName(
-        type.kind,
-        type.group,
-        name,
-        type.resource === 'namespaces' || type.resource === 'services',
-      );
+      validateName(type.kind, type.group, name, labelKindOf(type.resource));
     }
     validateMetadata(obj, type.kind, type.group);
   }

@@ -11,10 +11,15 @@ export function validateName(
   kind: string,
   group: string,
   name: string,
-  label: boolean,
+  label: 'label' | 'service' | false,
 ) {
   if (label) {
-    if (name.length > 63 || !DNS_LABEL.test(name)) {
+    // Service names are RFC 1035 labels: they must also start with a letter.
+    if (
+      name.length > 63 ||
+      !DNS_LABEL.test(name) ||
+      (label === 'service' && !/^[a-z]/.test(name))
+    ) {
       throw errors.invalid(
         kind,
         group,

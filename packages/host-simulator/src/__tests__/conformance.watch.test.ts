@@ -196,6 +196,15 @@ describe('conformance: watch', () => {
       .map(line => JSON.parse(line).type);
     expect(types.length).toBeGreaterThan(0);
     expect(new Set(types)).toEqual(new Set(['ADDED']));
+    const named = await rawRequest(
+      sim,
+      `/api/v1/watch/namespaces/${ns}/configmaps/kube-root-ca.crt?timeoutSeconds=1`,
+    );
+    const names = named.body
+      .split('\n')
+      .filter(Boolean)
+      .map(line => JSON.parse(line).object.metadata.name);
+    expect(names).toEqual(['kube-root-ca.crt']);
   });
 
   it('keeps a makeInformer cache in sync, and re-lists after 410 Gone', async () => {

@@ -716,7 +716,13 @@ export class ClusterEndpoint {
         {
           namespace: rr.namespace,
           labelSelector: q.get('labelSelector'),
-          fieldSelector: q.get('fieldSelector'),
+          // A legacy named watch (/watch/…/<name>) is a watch with a metadata.name field selector.
+          fieldSelector: [
+            q.get('fieldSelector'),
+            rr.name ? `metadata.name=${rr.name}` : '',
+          ]
+            .filter(Boolean)
+            .join(','),
           resourceVersion: q.get('resourceVersion'),
         },
         send,
