@@ -30,7 +30,7 @@ async function runSandboxTemplate(page: Page, name: string) {
     .filter({ has: page.getByText('Nested cluster sandbox', { exact: true }) });
   await card.getByRole('button', { name: 'Choose' }).click();
 
-  const component = page.getByRole('combobox', { name: 'Component' });
+  const component = page.getByRole('textbox', { name: 'Component' });
   await component.fill(COMPONENT);
   await page.getByRole('option', { name: COMPONENT, exact: true }).click();
 

@@ -98,6 +98,17 @@ describe('NestedClusterProfilePicker', () => {
     expect(values).toEqual(['sandbox', 'large']);
   });
 
+  it('says so when the backend offers no profiles', async () => {
+    server.use(
+      http.get(`${BASE_URL}/profiles`, () => HttpResponse.json({ items: [] })),
+    );
+    renderField();
+    expect(
+      await screen.findByText(/The nested-clusters backend offers no profiles/),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('radio')).not.toBeInTheDocument();
+  });
+
   it('explains when the profiles cannot be loaded', async () => {
     server.use(
       http.get(`${BASE_URL}/profiles`, () =>

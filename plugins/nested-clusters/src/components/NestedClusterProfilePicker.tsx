@@ -62,6 +62,17 @@ export function NestedClusterProfilePicker(
     return <Progress />;
   }
   const label = schema.title ?? 'Profile';
+  if (profiles.length === 0) {
+    return (
+      <FormControl error margin="normal">
+        <FormLabel>{label}</FormLabel>
+        <FormHelperText>
+          The nested-clusters backend offers no profiles; the platform team
+          configures them under nestedClusters.profiles.
+        </FormHelperText>
+      </FormControl>
+    );
+  }
   return (
     <FormControl
       component="fieldset"
