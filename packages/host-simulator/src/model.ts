@@ -1,4 +1,4 @@
-import { JsonObject, JsonValue } from './json';
+import { JsonValue } from './json';
 
 export interface OwnerReference {
   apiVersion: string;
@@ -42,10 +42,6 @@ export interface StoredObject extends KubeObject {
     resourceVersion: string;
     creationTimestamp: string;
   };
-}
-
-export function toJson(obj: KubeObject): JsonObject {
-  return obj as unknown as JsonObject;
 }
 
 export function nowIso(): string {

@@ -1,9 +1,5 @@
 import { KubeObject } from './model';
-import {
-  labelSelectorObjectMatches,
-  parseFieldSelector,
-  parseLabelSelector,
-} from './selectors';
+import { parseFieldSelector, parseLabelSelector } from './selectors';
 
 const obj = (
   labels: Record<string, string>,
@@ -36,24 +32,6 @@ describe('label selectors', () => {
     expect(() => parseLabelSelector('a b c')).toThrow(
       expect.objectContaining({ code: 400 }),
     );
-  });
-
-  it('matches LabelSelector objects', () => {
-    expect(
-      labelSelectorObjectMatches(
-        {
-          matchLabels: { a: '1' },
-          matchExpressions: [{ key: 'b', operator: 'Exists' }],
-        },
-        { a: '1', b: '' },
-      ),
-    ).toBe(true);
-    expect(
-      labelSelectorObjectMatches(
-        { matchExpressions: [{ key: 'b', operator: 'NotIn', values: ['x'] }] },
-        { b: 'x' },
-      ),
-    ).toBe(false);
   });
 });
 

@@ -145,35 +145,3 @@ export function parseFieldSelector(
       return negate ? text !== value : text === value;
     });
 }
-
-/** Matches a metav1.LabelSelector object (matchLabels + matchExpressions). */
-export function labelSelectorObjectMatches(
-  selector: {
-    matchLabels?: Record<string, string>;
-    matchExpressions?: { key: string; operator: string; values?: string[] }[];
-  },
-  labels: Record<string, string> | undefined,
-): boolean {
-  const actual = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    if (actual[k] !== v) {
-      return false;
-    }
-  }
-  for (const expr of selector.matchExpressions ?? []) {
-    const value = actual[expr.key];
-    const values = expr.values ?? [];
-    const ok =
-      (expr.operator === 'In' &&
-        value !== undefined &&
-        values.includes(value)) ||
-      (expr.operator === 'NotIn' &&
-        (value === undefined || !values.includes(value))) ||
-      (expr.operator === 'Exists' && value !== undefined) ||
-      (expr.operator === 'DoesNotExist' && value === undefined);
-    if (!ok) {
-      return false;
-    }
-  }
-  return true;
-}

@@ -16,7 +16,7 @@ import { FaultController } from '../faults';
 import { isJsonObject, JsonValue } from '../json';
 import { KubeObject, nowIso, StoredObject } from '../model';
 import { patchTypeOf } from '../patch';
-import { apiVersionOf, ResourceType } from '../registry';
+import { ALL_VERBS, apiVersionOf, ResourceType } from '../registry';
 import { parseBody, readBody, sendError, sendJson, sendRaw } from './body';
 import { openApiV3 } from './openapi';
 
@@ -331,16 +331,7 @@ export class ClusterEndpoint {
   }
 
   private discoveryEntries(t: ResourceType) {
-    const verbs = [
-      'create',
-      'delete',
-      'deletecollection',
-      'get',
-      'list',
-      'patch',
-      'update',
-      'watch',
-    ];
+    const verbs = ALL_VERBS;
     const entries: Record<string, unknown>[] = [
       {
         name: t.resource,
