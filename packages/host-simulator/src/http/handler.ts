@@ -697,6 +697,8 @@ export class ClusterEndpoint {
     res.flushHeaders();
     this.watches.add(connection);
     res.on('close', connection.close);
+    // A client that vanished mid-stream must not take the server down.
+    res.on('error', connection.close);
     const send = (event: WatchEvent) => {
       lastRv = event.object.metadata.resourceVersion;
       write({ type: event.type, object: this.present(rr, event.object) });
