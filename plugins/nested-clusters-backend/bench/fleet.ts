@@ -92,7 +92,6 @@ async function handle(request: FleetRequest): Promise<FleetReply> {
           await startHostSimulator({
             // Installs and pods complete at once: only the API is measured.
             delays: {
-              installerStartMs: 0,
               helmInstallMs: 0,
               podReadyMs: 0,
               kubeconfigMs: 0,

@@ -59,7 +59,6 @@ export const USER = 'user:default/guest';
 
 /** Short installer timeline, so a cluster is Running within about a second. */
 export const FAST_DELAYS: Partial<InstallerDelays> = {
-  installerStartMs: 20,
   helmInstallMs: 50,
   podReadyMs: 50,
   kubeconfigMs: 20,
