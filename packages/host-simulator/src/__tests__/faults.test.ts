@@ -128,6 +128,33 @@ describe('fault injection', () => {
     );
   });
 
+  it('slows installs down by a factor', async () => {
+    sim.faults.slowInstalls(20);
+    await batch.createNamespacedJob({
+      namespace: 'default',
+      body: installJob('slow'),
+    });
+    await eventually(
+      async () =>
+        (
+          await batch.readNamespacedJob({
+            namespace: 'default',
+            name: 'install-slow',
+          })
+        ).status?.active === 1,
+    );
+    // Unslowed, the chart would be installed 150 ms after the job pod runs; slowed, it takes 3 s.
+    await new Promise(resolve => setTimeout(resolve, 800));
+    expect(
+      await statusOf(
+        core.readNamespacedService({ namespace: 'default', name: 'slow' }),
+      ),
+    ).toBe(404);
+    await eventually(() =>
+      core.readNamespacedService({ namespace: 'default', name: 'slow' }),
+    );
+  });
+
   it('serves /admin/faults only when enabled and only to full-access tokens', async () => {
     const set = await rawRequest(sim, '/admin/faults', {
       method: 'POST',
