@@ -918,6 +918,40 @@ describe('conformance: REST', () => {
   });
 
   describe('workloads', () => {
+    it('deletes a finished Job with its pods after ttlSecondsAfterFinished', async () => {
+      const batch = kc.makeApiClient(k8s.BatchV1Api);
+      await batch.createNamespacedJob({
+        namespace: ns,
+        body: {
+          metadata: { name: 'ttl' },
+          spec: {
+            ttlSecondsAfterFinished: 0,
+            template: {
+              spec: {
+                restartPolicy: 'Never',
+                containers: [{ name: 'c', image: 'busybox' }],
+              },
+            },
+          },
+        },
+      });
+      await eventually(
+        async () =>
+          (await statusOf(
+            batch.readNamespacedJob({ namespace: ns, name: 'ttl' }),
+          )) === 404,
+      );
+      await eventually(
+        async () =>
+          (
+            await core.listNamespacedPod({
+              namespace: ns,
+              labelSelector: 'job-name=ttl',
+            })
+          ).items.length === 0,
+      );
+    });
+
     it('runs Deployment and StatefulSet pods and reports ready replicas; scale to 0 removes pods', async () => {
       await apps.createNamespacedStatefulSet({
         namespace: ns,

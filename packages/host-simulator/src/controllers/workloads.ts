@@ -310,6 +310,31 @@ export function deploymentController(ctx: ControllerContext) {
 /** Job controller: one pod at a time, retried up to backoffLimit; Complete or Failed conditions. */
 export function jobController(ctx: ControllerContext) {
   const { api, store, runtime, kinds } = ctx;
+  // The TTL-after-finished controller: a finished Job with spec.ttlSecondsAfterFinished is deleted with its pods.
+  const expire = (job: StoredObject, finishedAt: unknown) => {
+    const ttl = field(job, 'spec').ttlSecondsAfterFinished;
+    if (typeof ttl !== 'number') {
+      return;
+    }
+    const finished =
+      typeof finishedAt === 'string' ? Date.parse(finishedAt) : Date.now();
+    const { namespace, name, uid } = job.metadata;
+    runtime.enqueue(
+      `job-ttl/${namespace}/${name}`,
+      () => {
+        const current = api.tryGet(kinds.job, namespace, name);
+        if (
+          current?.metadata.uid === uid &&
+          !current.metadata.deletionTimestamp
+        ) {
+          api.delete(kinds.job, namespace, name, {
+            propagationPolicy: 'Background',
+          });
+        }
+      },
+      Math.max(0, finished + ttl * 1000 - Date.now()),
+    );
+  };
   const reconcile = (ns: string, name: string) => {
     const job = api.tryGet(kinds.job, ns, name);
     if (!job || job.metadata.deletionTimestamp) {
@@ -319,12 +344,12 @@ export function jobController(ctx: ControllerContext) {
     const conditions = Array.isArray(status.conditions)
       ? status.conditions.filter(isJsonObject)
       : [];
-    if (
-      conditions.some(
-        c =>
-          (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
-      )
-    ) {
+    const finished = conditions.find(
+      c =>
+        (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+    );
+    if (finished) {
+      expire(job, finished.lastTransitionTime);
       return;
     }
     const spec = field(job, 'spec');
