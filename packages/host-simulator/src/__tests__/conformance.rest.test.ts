@@ -934,7 +934,10 @@ describe('conformance: REST', () => {
             },
           },
         },
-      });
+        expect(
+        (await core.listNamespacedPod({ namespace: ns, labelSelector: 'job-name=ttl' })).items,
+      ).toEqual([]);
+    });
       await eventually(
         async () =>
           (await statusOf(
