@@ -934,10 +934,16 @@ describe('conformance: REST', () => {
             },
           },
         },
-        expect(
-        (await core.listNamespacedPod({ namespace: ns, labelSelector: 'job-name=ttl' })).items,
-      ).toEqual([]);
-    });
+      });
+      // It ran to completion first: its Completed event is there.
+      await eventually(async () =>
+        (
+          await core.listNamespacedEvent({
+            namespace: ns,
+            fieldSelector: 'involvedObject.name=ttl',
+          })
+        ).items.some(e => e.reason === 'Completed'),
+      );
       await eventually(
         async () =>
           (await statusOf(
@@ -953,6 +959,9 @@ describe('conformance: REST', () => {
             })
           ).items.length === 0,
       );
+      expect(
+        await statusOf(batch.readNamespacedJob({ namespace: ns, name: 'ttl' })),
+      ).toBe(404);
     });
 
     it('runs Deployment and StatefulSet pods and reports ready replicas; scale to 0 removes pods', async () => {
