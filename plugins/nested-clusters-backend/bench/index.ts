@@ -41,7 +41,9 @@ const LATENCY_MS = 50;
 const COMPONENTS = Math.min(500, PER_HOST);
 const TEAMS = 50;
 const LIST_SAMPLES = 300;
-const BASELINE_LIST_SAMPLES = 40;
+const BASELINE_LIST_SAMPLES = 15;
+/** The simulators' HTTP keep-alive timeout. */
+const KEEP_ALIVE_MS = 30_000;
 const CHANGES_PER_KIND = 20;
 const CREATES = 100;
 
@@ -90,6 +92,7 @@ class Fleet {
 }
 
 const user = mockCredentials.user.header('user:default/bench');
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(2)} KiB`;
 
 async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const start = preciseNow();
@@ -167,9 +170,18 @@ async function main() {
     }
     await sleep(100);
   }
+  const heapAtWarmUp = (gcHeap() - heapBefore) / TOTAL;
+  // client-node opens a connection per call, and the first sync's kubeconfig
+  // Secret reads leave thousands idle until the host's keep-alive (30 s) ends:
+  // the steady state is measured once they are gone.
+  await sleep(KEEP_ALIVE_MS + 5_000);
   const heapPerCluster = (gcHeap() - heapBefore) / TOTAL;
   service.stop();
-  log(`heap per tracked cluster: ${(heapPerCluster / 1024).toFixed(2)} KiB`);
+  log(
+    `heap per tracked cluster: ${kib(heapPerCluster)} (${kib(
+      heapAtWarmUp,
+    )} right after warm-up)`,
+  );
   await sleep(500);
 
   // Cold start: from starting the backend to a complete, warm cache.
@@ -413,12 +425,20 @@ async function main() {
       met: `${yesNo(createOk)} (${duplicates} dup, ${createErrors.length} err)`,
     },
     {
-      figure: `backend heap per tracked cluster (${TOTAL} clusters)`,
-      value: `${(heapPerCluster / 1024).toFixed(2)} KiB`,
+      figure: `backend heap per tracked cluster, steady state (${TOTAL} clusters)`,
+      value: kib(heapPerCluster),
       baseline: 'keeps none',
       ratio: '',
       target: '≤ 5 KB',
       met: yesNo(heapPerCluster <= 5000),
+    },
+    {
+      figure: '  … right after warm-up (idle connections still open)',
+      value: kib(heapAtWarmUp),
+      baseline: '',
+      ratio: '',
+      target: '',
+      met: '',
     },
     {
       figure: `cold start to a warm, complete cache (${HOSTS}×${PER_HOST})`,
@@ -430,28 +450,25 @@ async function main() {
     },
   ];
   process.stdout.write(`\n${table(rows)}\n\n`);
-  process.stdout.write(
-    [
-      `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${(
-        os.totalmem() /
-        2 ** 30
-      ).toFixed(0)} GiB RAM, node ${process.version}`,
-      `samples: ${LIST_SAMPLES} plugin lists, ${BASELINE_LIST_SAMPLES} baseline lists, ${CHANGES_PER_KIND} changes per kind, ${CREATES} creates each`,
-      `simulators: seeded in ${ms(
-        seedMs,
-      )}; fleet heap ${fleetMemory.heapUsedMb.toFixed(
-        0,
-      )} MiB, rss ${fleetMemory.rssMb.toFixed(0)} MiB`,
-      `bench process rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(
-        0,
-      )} MiB; total run ${((Date.now() - started) / 1000).toFixed(0)} s`,
-      createErrors.length
-        ? `create errors: ${createErrors.slice(0, 3).join(' | ')}`
-        : '',
-    ]
-      .filter(Boolean)
-      .join('\n') + '\n',
-  );
+  const notes = [
+    `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${(
+      os.totalmem() /
+      2 ** 30
+    ).toFixed(0)} GiB RAM, node ${process.version}`,
+    `samples: ${LIST_SAMPLES} plugin lists, ${BASELINE_LIST_SAMPLES} baseline lists, ${CHANGES_PER_KIND} changes per kind, ${CREATES} creates each`,
+    `simulators: seeded in ${ms(
+      seedMs,
+    )}; fleet heap ${fleetMemory.heapUsedMb.toFixed(
+      0,
+    )} MiB, rss ${fleetMemory.rssMb.toFixed(0)} MiB`,
+    `bench process rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(
+      0,
+    )} MiB; total run ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    createErrors.length
+      ? `create errors: ${createErrors.slice(0, 3).join(' | ')}`
+      : '',
+  ].filter(Boolean);
+  process.stdout.write(`${notes.join('\n')}\n`);
   process.exit(0);
 }
 

@@ -9,7 +9,7 @@ import {
   startPortal,
   startSims,
   USER,
-} from './harness';
+} from './__testUtils__/portal';
 
 jest.setTimeout(180_000);
 

@@ -18,7 +18,7 @@ import {
   Sim,
   startPortal,
   startSims,
-} from './harness';
+} from './__testUtils__/portal';
 
 jest.setTimeout(120_000);
 
@@ -186,11 +186,13 @@ describe('two replicas', () => {
     expect(expiries.map(e => e.meta?.name).sort()).toEqual(expired);
 
     // Both replicas agree with each other and with the host.
-    for (const r of [a, b]) {
-      await eventually(async () =>
-        expect(await consistency(r.api, sims)).toBeUndefined(),
-      );
-    }
+    await Promise.all(
+      replicas.map(r =>
+        eventually(async () =>
+          expect(await consistency(r.api, sims)).toBeUndefined(),
+        ),
+      ),
+    );
     const [listA, listB] = await Promise.all([a.api.list(), b.api.list()]);
     expect(listA).toEqual(listB);
     expect(listA.items.map(c => c.name)).toEqual(['keep-1', 'keep-2']);

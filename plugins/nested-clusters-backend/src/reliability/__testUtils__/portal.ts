@@ -34,25 +34,25 @@ import {
   ListClustersResponse,
   NestedCluster,
 } from '@nested-clusters/plugin-nested-clusters-common';
-import { readNestedClustersConfig } from '../config';
+import { readNestedClustersConfig } from '../../config';
 import {
   DefaultNestedClustersHostsService,
   nestedClustersHostsServiceRef,
-} from '../hosts/HostsService';
-import { MANAGED_SELECTOR } from '../hosts/records';
-import nestedClustersPlugin, { nestedClustersExamplePolicyModule } from '..';
+} from '../../hosts/HostsService';
+import { MANAGED_SELECTOR } from '../../hosts/records';
+import nestedClustersPlugin, { nestedClustersExamplePolicyModule } from '../..';
 import {
   adminClients,
   authKeepingActor,
   CapturingLogger,
   exampleEntities,
   userInfoFromOrg,
-} from '../__testUtils__/harness';
+} from '../../__testUtils__/harness';
 import {
   NAMESPACE_PREFIX,
   nestedClustersConfig,
   SimulatedHost,
-} from './fixtures';
+} from '../fixtures';
 
 /** Member of team-a in the example org; creates (and so owns) the clusters. */
 export const USER = 'user:default/guest';
@@ -149,67 +149,6 @@ export const fastHostsServiceFactory = createServiceFactory({
   },
 });
 
-export interface Portal {
-  backend: TestBackend;
-  api: PortalApi;
-  logs: CapturingLogger;
-  stop(): Promise<void>;
-}
-
-export interface StartPortalOptions {
-  sims: SimulatedHost[];
-  audit?: AuditLog;
-  /** Extra root config, e.g. `backend.database`. */
-  config?: JsonObject;
-  /** Default: the mock scheduler, which runs no task unless triggered. */
-  scheduler?: ServiceFactory;
-  /** Extra features, e.g. a module that captures a plugin-scoped service. */
-  features?: BackendFeature[];
-  limits?: { maxClusters?: number; clustersPerOwner?: number };
-}
-
-/**
- * Starts the real plugin on a test backend as the plugin's own tests do
- * (permission backend with the example policy, example org), watching the
- * given hosts with test-sized backoff and recording audit events.
- */
-export async function startPortal(
-  options: StartPortalOptions,
-): Promise<Portal> {
-  const entities = exampleEntities();
-  const logs = new CapturingLogger();
-  const backend = await startTestBackend({
-    features: [
-      nestedClustersPlugin,
-      permissionBackend,
-      nestedClustersExamplePolicyModule,
-      catalogServiceMock.factory({ entities }),
-      userInfoFromOrg(entities),
-      authKeepingActor(),
-      fastHostsServiceFactory,
-      (options.audit ?? new AuditLog()).factory(),
-      options.scheduler ?? mockServices.scheduler.factory(),
-      createServiceFactory({
-        service: coreServices.rootLogger,
-        deps: {},
-        factory: () => logs,
-      }),
-      mockServices.rootConfig.factory({
-        data: {
-          ...options.config,
-          permission: { enabled: true },
-          nestedClusters: nestedClustersConfig(options.sims, options.limits),
-        },
-      }),
-      ...(options.features ?? []),
-    ],
-  });
-  const api = new PortalApi(
-    `http://127.0.0.1:${backend.server.port()}/api/nested-clusters`,
-  );
-  return { backend, api, logs, stop: () => backend.stop() };
-}
-
 export interface ApiAnswer<T = unknown> {
   status: number;
   body: T;
@@ -282,6 +221,67 @@ export class PortalApi {
   delete(host: string, name: string) {
     return this.call('DELETE', `/clusters/${host}/${name}`);
   }
+}
+
+export interface Portal {
+  backend: TestBackend;
+  api: PortalApi;
+  logs: CapturingLogger;
+  stop(): Promise<void>;
+}
+
+export interface StartPortalOptions {
+  sims: SimulatedHost[];
+  audit?: AuditLog;
+  /** Extra root config, e.g. `backend.database`. */
+  config?: JsonObject;
+  /** Default: the mock scheduler, which runs no task unless triggered. */
+  scheduler?: ServiceFactory;
+  /** Extra features, e.g. a module that captures a plugin-scoped service. */
+  features?: BackendFeature[];
+  limits?: { maxClusters?: number; clustersPerOwner?: number };
+}
+
+/**
+ * Starts the real plugin on a test backend as the plugin's own tests do
+ * (permission backend with the example policy, example org), watching the
+ * given hosts with test-sized backoff and recording audit events.
+ */
+export async function startPortal(
+  options: StartPortalOptions,
+): Promise<Portal> {
+  const entities = exampleEntities();
+  const logs = new CapturingLogger();
+  const backend = await startTestBackend({
+    features: [
+      nestedClustersPlugin,
+      permissionBackend,
+      nestedClustersExamplePolicyModule,
+      catalogServiceMock.factory({ entities }),
+      userInfoFromOrg(entities),
+      authKeepingActor(),
+      fastHostsServiceFactory,
+      (options.audit ?? new AuditLog()).factory(),
+      options.scheduler ?? mockServices.scheduler.factory(),
+      createServiceFactory({
+        service: coreServices.rootLogger,
+        deps: {},
+        factory: () => logs,
+      }),
+      mockServices.rootConfig.factory({
+        data: {
+          ...options.config,
+          permission: { enabled: true },
+          nestedClusters: nestedClustersConfig(options.sims, options.limits),
+        },
+      }),
+      ...(options.features ?? []),
+    ],
+  });
+  const api = new PortalApi(
+    `http://127.0.0.1:${backend.server.port()}/api/nested-clusters`,
+  );
+  return { backend, api, logs, stop: () => backend.stop() };
 }
 
 /**
