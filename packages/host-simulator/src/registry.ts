@@ -67,7 +67,7 @@ const BUILTINS: { group: string; version: string; types: BuiltinSpec[] }[] = [
         shortNames: ['sa'],
         subresources: ['token'],
       },
-      { kind: 'Pod', status: true, shortNames: ['po'] },
+      { kind: 'Pod', status: true, shortNames: ['po'], subresources: ['log'] },
       { kind: 'Event', shortNames: ['ev'] },
       {
         kind: 'PersistentVolumeClaim',

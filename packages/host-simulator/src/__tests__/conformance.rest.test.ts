@@ -1009,6 +1009,20 @@ describe('conformance: REST', () => {
         namespace: ns,
         name: 'data-db-1',
       });
+      const log = await core.readNamespacedPodLog({
+        namespace: ns,
+        name: 'db-0',
+      });
+      expect(log).toMatch(/db started from image postgres/);
+      expect(
+        await statusOf(
+          core.readNamespacedPodLog({
+            namespace: ns,
+            name: 'db-0',
+            container: 'nope',
+          }),
+        ),
+      ).toBe(400);
       await apps.patchNamespacedStatefulSet(
         { namespace: ns, name: 'db', body: { spec: { replicas: 0 } } },
         mergePatch(),

@@ -207,6 +207,28 @@ describe('conformance: watch', () => {
     expect(names).toEqual(['kube-root-ca.crt']);
   });
 
+  it('streams the initial state and an initial-events-end bookmark for watch-list requests', async () => {
+    const raw = await rawRequest(
+      sim,
+      `/api/v1/namespaces/${ns}/configmaps?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=1`,
+    );
+    const lines = raw.body
+      .split('\n')
+      .filter(Boolean)
+      .map(line => JSON.parse(line));
+    const bookmark = lines.findIndex(l => l.type === 'BOOKMARK');
+    expect(bookmark).toBeGreaterThan(0);
+    expect(lines.slice(0, bookmark).every(l => l.type === 'ADDED')).toBe(true);
+    expect(lines[bookmark].object.metadata.annotations).toEqual({
+      'k8s.io/initial-events-end': 'true',
+    });
+    const refused = await rawRequest(
+      sim,
+      `/api/v1/namespaces/${ns}/configmaps?watch=true&sendInitialEvents=true`,
+    );
+    expect(refused.status).toBe(422);
+  });
+
   it('keeps a makeInformer cache in sync, and re-lists after 410 Gone', async () => {
     const listFn = () =>
       core.listNamespacedConfigMap({ namespace: ns, labelSelector: 'inf=1' });

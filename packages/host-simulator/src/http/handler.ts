@@ -55,6 +55,12 @@ interface ResourceRequest {
   subresource?: string;
 }
 
+const SUBRESOURCE_VERBS: Record<string, string[]> = {
+  token: ['create'],
+  log: ['get'],
+  finalize: ['update'],
+};
+
 const UNAUTHENTICATED_PATHS = ['/healthz', '/livez', '/readyz', '/version'];
 
 function verbOf(method: string, named: boolean, watch: boolean) {
@@ -84,6 +90,50 @@ function int(value: string | null): number | undefined {
     throw errors.badRequest(`invalid integer: ${value}`);
   }
   return n;
+}
+
+/**
+ * `pods/<name>/log`: the simulated containers print one line when they start. Like
+ * the kubelet, it refuses pods that are not running and asks for a container name
+ * when there are several.
+ */
+function podLog(pod: KubeObject, container: string | null): string {
+  const spec = isJsonObject(pod.spec) ? pod.spec : {};
+  const containers = (
+    Array.isArray(spec.containers) ? spec.containers : []
+  ).filter(isJsonObject);
+  const names = containers.map(c => String(c.name));
+  const name = container ?? (names.length === 1 ? names[0] : undefined);
+  const podName = pod.metadata.name;
+  if (!name) {
+    throw errors.badRequest(
+      `a container name must be specified for pod ${podName}, choose one of: [${names.join(
+        ' ',
+      )}]`,
+    );
+  }
+  const found = containers.find(c => c.name === name);
+  if (!found) {
+    throw errors.badRequest(
+      `container ${name} is not valid for pod ${podName}`,
+    );
+  }
+  const status = isJsonObject(pod.status) ? pod.status : {};
+  const statuses = (
+    Array.isArray(status.containerStatuses) ? status.containerStatuses : []
+  ).filter(isJsonObject);
+  const cs = statuses.find(c => c.name === name);
+  const state = cs && isJsonObject(cs.state) ? cs.state : {};
+  const ran = isJsonObject(state.running) ? state.running : state.terminated;
+  const started = isJsonObject(ran) ? ran.startedAt : undefined;
+  if (typeof started !== 'string') {
+    throw errors.badRequest(
+      `container "${name}" in pod "${podName}" is waiting to start: ContainerCreating`,
+    );
+  }
+  return `${started} ${name} started from image ${String(
+    found.image,
+  )} (simulated container)\n`;
 }
 
 /** The Kubernetes REST API of one cluster (the host, or one nested cluster under its path prefix). */
@@ -360,7 +410,7 @@ export class ClusterEndpoint {
         ...(sub === 'token'
           ? { group: 'authentication.k8s.io', version: 'v1' }
           : {}),
-        verbs: sub === 'token' ? ['create'] : ['update'],
+        verbs: SUBRESOURCE_VERBS[sub] ?? ['update'],
       });
     }
     return entries;
@@ -449,6 +499,15 @@ export class ClusterEndpoint {
     const obj = body as unknown as KubeObject;
     switch (verb) {
       case 'get':
+        if (rr.subresource === 'log') {
+          sendRaw(
+            res,
+            200,
+            podLog(this.api.get(type, namespace, name!), q.get('container')),
+            'text/plain',
+          );
+          return;
+        }
         sendJson(
           res,
           200,
@@ -649,6 +708,19 @@ export class ClusterEndpoint {
   ) {
     const q = url.searchParams;
     const bookmarks = q.get('allowWatchBookmarks') === 'true';
+    const initialEvents = q.get('sendInitialEvents') === 'true';
+    if (
+      initialEvents &&
+      (!bookmarks || q.get('resourceVersionMatch') !== 'NotOlderThan')
+    ) {
+      throw errors.invalid(
+        'ListOptions',
+        'meta.k8s.io',
+        '',
+        'sendInitialEvents',
+        'Forbidden: sendInitialEvents requires setting allowWatchBookmarks=true and resourceVersionMatch=NotOlderThan',
+      );
+    }
     const timeoutSeconds = int(q.get('timeoutSeconds'));
     let lastRv = String(this.api.store.resourceVersion);
     let closed = false;
@@ -716,10 +788,24 @@ export class ClusterEndpoint {
           ]
             .filter(Boolean)
             .join(','),
-          resourceVersion: q.get('resourceVersion'),
+          // Watch-list (sendInitialEvents): the current state first, whatever the version.
+          resourceVersion: initialEvents ? '' : q.get('resourceVersion'),
         },
         send,
       );
+      if (initialEvents) {
+        write({
+          type: 'BOOKMARK',
+          object: {
+            kind: rr.type.kind,
+            apiVersion: apiVersionOf(rr.type.group, rr.version),
+            metadata: {
+              resourceVersion: String(this.api.store.resourceVersion),
+              annotations: { 'k8s.io/initial-events-end': 'true' },
+            },
+          },
+        });
+      }
     } catch (error) {
       // Like the watch cache, a too-old version is reported in-stream after a 200.
       const status =
