@@ -60,12 +60,7 @@ function clusterRow(page: Page, name: string): Locator {
 }
 
 async function expectStatus(row: Locator, status: string) {
-  await expect(row.getByRole('cell').nth(2)).toHaveText(
-    new RegExp(`^${status}`),
-    {
-      timeout: SETTLE_TIMEOUT,
-    },
-  );
+  await expect(row).toContainText(status, { timeout: SETTLE_TIMEOUT });
 }
 
 test('a guest creates, uses, pauses, resumes and deletes a nested cluster', async ({
@@ -118,6 +113,7 @@ test('a guest creates, uses, pauses, resumes and deletes a nested cluster', asyn
   await test.step('pause and resume from the card', async () => {
     await row.getByRole('button', { name: `Pause ${name}` }).click();
     await expectStatus(row, 'Paused');
+    await page.mouse.move(0, 0);
     await clusterCard(page).screenshot({
       path: `${SCREENSHOTS}/card-paused.png`,
     });
@@ -131,7 +127,7 @@ test('a guest creates, uses, pauses, resumes and deletes a nested cluster', asyn
     await expect(
       page
         .getByRole('table', { name: 'Nested clusters' })
-        .getByRole('cell', { name, exact: true }),
+        .getByTestId(`${HOST}/${name}`),
     ).toBeVisible();
     await expect(page.getByRole('table', { name: 'Hosts' })).toContainText(
       'Healthy',

@@ -31,10 +31,11 @@ const api = ApiBlueprint.make({
     }),
 });
 
-/** On every component page. */
+/** On every component page, in the wide content column: the table needs the room. */
 const entityCard = EntityCardBlueprint.make({
   params: {
     filter: { kind: 'component' },
+    type: 'content',
     loader: () =>
       import('./components/EntityNestedClustersCard').then(m =>
         compatWrapper(<m.EntityNestedClustersCard />),

@@ -65,7 +65,7 @@ function ProvisioningStatus({ cluster }: { cluster: NestedCluster }) {
       ? Math.round((progress.completedSteps / progress.totalSteps) * 100)
       : undefined;
   return (
-    <Box minWidth={140}>
+    <Box width={120} whiteSpace="normal">
       <StatusLabel icon={StatusRunning}>Provisioning</StatusLabel>
       <LinearProgress
         variant={percent === undefined ? 'indeterminate' : 'determinate'}

@@ -2,8 +2,11 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
+import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
 import { ClusterActions, Notice } from './ClusterActions';
 import { ClusterStatus, ExpiresIn } from './ClusterStatus';
@@ -17,61 +20,88 @@ export interface ClustersTableProps {
   onNotice(notice: Notice): void;
 }
 
+const useStyles = makeStyles({
+  // Short values (names, versions, durations) read badly when wrapped mid-word.
+  // Tight cells so the table fits the entity page's content column.
+  table: {
+    '& td, & th': { whiteSpace: 'nowrap', padding: '6px 8px' },
+    '& td:first-child, & th:first-child': { paddingLeft: 16 },
+  },
+});
+
 /** Clusters with status, expiry and the actions the user may take. */
 export function ClustersTable(props: ClustersTableProps) {
   const { clusters, showOwnership, onChanged, onNotice } = props;
+  const classes = useStyles();
   return (
-    <Table size="small" aria-label="Nested clusters">
-      <TableHead>
-        <TableRow>
-          <TableCell>Name</TableCell>
-          <TableCell>Host</TableCell>
-          <TableCell>Status</TableCell>
-          <TableCell>Kubernetes</TableCell>
-          <TableCell>Expires in</TableCell>
-          {showOwnership && <TableCell>Owner</TableCell>}
-          {showOwnership && <TableCell>Component</TableCell>}
-          <TableCell>Actions</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {clusters.map(cluster => (
-          <TableRow key={clusterKey(cluster)} data-testid={clusterKey(cluster)}>
-            <TableCell component="th" scope="row">
-              {cluster.name}
-            </TableCell>
-            <TableCell>{cluster.host}</TableCell>
-            <TableCell>
-              <ClusterStatus cluster={cluster} />
-            </TableCell>
-            <TableCell>{cluster.kubernetesVersion ?? '—'}</TableCell>
-            <TableCell>
-              <ExpiresIn expiresAt={cluster.expiresAt} />
-            </TableCell>
-            {showOwnership && (
-              <TableCell>
-                <EntityRefLink entityRef={cluster.owner} />
-              </TableCell>
-            )}
-            {showOwnership && (
-              <TableCell>
-                {cluster.component ? (
-                  <EntityRefLink entityRef={cluster.component} />
-                ) : (
-                  '—'
-                )}
-              </TableCell>
-            )}
-            <TableCell padding="none">
-              <ClusterActions
-                cluster={cluster}
-                onChanged={onChanged}
-                onNotice={onNotice}
-              />
-            </TableCell>
+    // Scrolls sideways in narrow columns (the entity page's content column)
+    // instead of cutting off the actions.
+    <TableContainer>
+      <Table
+        size="small"
+        aria-label="Nested clusters"
+        className={classes.table}
+      >
+        <TableHead>
+          <TableRow>
+            <TableCell>Name / host</TableCell>
+            <TableCell>Status</TableCell>
+            <TableCell>Kubernetes</TableCell>
+            <TableCell>Expires in</TableCell>
+            {showOwnership && <TableCell>Owner</TableCell>}
+            {showOwnership && <TableCell>Component</TableCell>}
+            <TableCell>Actions</TableCell>
           </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+        </TableHead>
+        <TableBody>
+          {clusters.map(cluster => (
+            <TableRow
+              key={clusterKey(cluster)}
+              data-testid={clusterKey(cluster)}
+            >
+              <TableCell component="th" scope="row">
+                {cluster.name}
+                {/* Under the name rather than a column of its own, to fit narrow cards. */}
+                <Typography
+                  variant="caption"
+                  color="textSecondary"
+                  display="block"
+                >
+                  {cluster.host}
+                </Typography>
+              </TableCell>
+              <TableCell>
+                <ClusterStatus cluster={cluster} />
+              </TableCell>
+              <TableCell>{cluster.kubernetesVersion ?? '—'}</TableCell>
+              <TableCell>
+                <ExpiresIn expiresAt={cluster.expiresAt} />
+              </TableCell>
+              {showOwnership && (
+                <TableCell>
+                  <EntityRefLink entityRef={cluster.owner} />
+                </TableCell>
+              )}
+              {showOwnership && (
+                <TableCell>
+                  {cluster.component ? (
+                    <EntityRefLink entityRef={cluster.component} />
+                  ) : (
+                    '—'
+                  )}
+                </TableCell>
+              )}
+              <TableCell padding="none">
+                <ClusterActions
+                  cluster={cluster}
+                  onChanged={onChanged}
+                  onNotice={onNotice}
+                />
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </TableContainer>
   );
 }

@@ -39,6 +39,7 @@ export function HostsTable({ hosts }: { hosts: HostSummary[] }) {
             <TableCell>
               <Box minWidth={120}>
                 {host.clusterCount} / {host.maxClusters} clusters
+                <Box mt={0.5} />
                 <LinearProgress
                   variant="determinate"
                   value={Math.min(

@@ -23,7 +23,8 @@ import { ClustersTable } from './ClustersTable';
 import { HostsTable } from './HostsTable';
 import { useClusters } from './useClusters';
 
-const ALL = '';
+// Select values; a non-empty value keeps the label above the field.
+const ALL = 'all';
 const MINE = 'mine';
 
 /** Distinct values, sorted, for a filter's options. */
