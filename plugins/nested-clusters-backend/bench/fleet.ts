@@ -7,7 +7,11 @@ import {
   HostSimulator,
   startHostSimulator,
 } from '@nested-clusters/host-simulator';
-import { NAMESPACE_PREFIX, seedCluster } from '../src/reliability/fixtures';
+import {
+  NAMESPACE_PREFIX,
+  seedCluster,
+  SimulatedHost,
+} from '../src/reliability/fixtures';
 import {
   FleetMessage,
   FleetReply,
@@ -20,6 +24,7 @@ type Host = HostSimulator['host'];
 type Stored = ReturnType<Host['store']['list']>[number];
 
 const sims: HostSimulator[] = [];
+const hosts: SimulatedHost[] = [];
 
 function status(object: Stored | undefined): Record<string, unknown> {
   return (object?.status as Record<string, unknown> | undefined) ?? {};
@@ -87,30 +92,23 @@ async function settled(host: Host, names: string[]): Promise<number> {
 async function handle(request: FleetRequest): Promise<FleetReply> {
   switch (request.op) {
     case 'start':
-      for (let i = 0; i < request.hosts; i++) {
-        sims.push(
-          await startHostSimulator({
-            // Installs and pods complete at once: only the API is measured.
-            delays: {
-              helmInstallMs: 0,
-              podReadyMs: 0,
-              kubeconfigMs: 0,
-              podTerminateMs: 0,
-              uninstallMs: 0,
-              jobRunMs: 0,
-            },
-            bookmarkIntervalMs: 1000,
-          }),
-        );
+      for (const name of request.names) {
+        const sim = await startHostSimulator({
+          // Installs and pods complete at once: only the API is measured.
+          delays: {
+            helmInstallMs: 0,
+            podReadyMs: 0,
+            kubeconfigMs: 0,
+            podTerminateMs: 0,
+            uninstallMs: 0,
+            jobRunMs: 0,
+          },
+          bookmarkIntervalMs: 1000,
+        });
+        sims.push(sim);
+        hosts.push({ name, url: sim.url, token: sim.token, caPem: sim.caPem });
       }
-      return {
-        hosts: sims.map((s, i) => ({
-          name: `host-${String(i).padStart(2, '0')}`,
-          url: s.url,
-          token: s.token,
-          caPem: s.caPem,
-        })),
-      };
+      return { hosts };
     case 'seed': {
       const { host } = sims[request.host];
       request.clusters.forEach(c => seedCluster(host, c));

@@ -5,7 +5,7 @@ export type HostChange = 'ready' | 'paused' | 'deleted';
 
 /** Requests from the benchmark to its simulator fleet (a child process). */
 export type FleetRequest =
-  | { op: 'start'; hosts: number }
+  | { op: 'start'; names: string[] }
   | { op: 'seed'; host: number; clusters: SeededCluster[] }
   | { op: 'latency'; ms: number }
   | { op: 'hangInstalls'; hang: boolean }
