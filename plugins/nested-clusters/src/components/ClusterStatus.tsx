@@ -11,7 +11,8 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
-import { ComponentType, ReactNode } from 'react';
+import { ComponentType, ReactNode, useState } from 'react';
+import useInterval from 'react-use/esm/useInterval';
 import { EXPIRY_WARNING_MS, formatDuration } from './clusterUtils';
 
 /**
@@ -83,7 +84,10 @@ function ProvisioningStatus({ cluster }: { cluster: NestedCluster }) {
 
 /** Time left before the cluster is deleted; a warning under 24 hours. */
 export function ExpiresIn({ expiresAt }: { expiresAt: string }) {
-  const left = new Date(expiresAt).getTime() - Date.now();
+  // Settled lists are not reloaded, so the countdown ticks on its own.
+  const [now, setNow] = useState(Date.now);
+  useInterval(() => setNow(Date.now()), 60_000);
+  const left = new Date(expiresAt).getTime() - now;
   const text = left > 0 ? formatDuration(left) : 'expired';
   return (
     <Tooltip title={new Date(expiresAt).toLocaleString()}>

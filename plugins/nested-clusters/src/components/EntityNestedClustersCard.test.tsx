@@ -396,6 +396,29 @@ describe('EntityNestedClustersCard', () => {
     beforeEach(() => jest.useFakeTimers());
     afterEach(() => jest.useRealTimers());
 
+    it('counts down without reloading and warns once less than a day is left', async () => {
+      serveClusters(server, [
+        cluster('web-dev', {
+          expiresAt: new Date(
+            Date.now() + 24 * 3_600_000 + 30_000,
+          ).toISOString(),
+        }),
+      ]);
+      const client = createTestClient();
+      const list = jest.spyOn(client, 'listClusters');
+      renderCard({ client });
+      const row = within(await screen.findByTestId('simulated/web-dev'));
+      expect(row.getByText('1d')).toBeInTheDocument();
+      expect(row.queryByTestId('status-warning')).not.toBeInTheDocument();
+
+      await act(async () => {
+        jest.advanceTimersByTime(60_000);
+      });
+      expect(row.getByText(/23h 59m/)).toBeInTheDocument();
+      expect(row.getByTestId('status-warning')).toBeInTheDocument();
+      expect(list).toHaveBeenCalledTimes(1);
+    });
+
     it('polls while a cluster is in transition and stops once all are settled', async () => {
       let status: 'Provisioning' | 'Running' = 'Provisioning';
       server.use(
