@@ -101,6 +101,7 @@ export class Cluster {
       delays: options.delays,
       caPem: options.caPem,
       podBehaviour: pod => options.podBehaviour?.(pod),
+      auth: this.auth,
     };
     for (const controller of [
       namespaceController,

@@ -166,3 +166,41 @@ export function rawRequest(
     req.end(init.body);
   });
 }
+
+/** The ServiceAccount the vcluster CLI Jobs of the tests run as. */
+export const INSTALLER = 'vcluster-installer';
+
+/** Lets {@link INSTALLER} run the vcluster CLI in `namespace` (Role + RoleBinding), like the helm-job installer sets up. */
+export async function grantInstaller(kc: k8s.KubeConfig, namespace: string) {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
+  await core.createNamespacedServiceAccount({
+    namespace,
+    body: { metadata: { name: INSTALLER } },
+  });
+  await rbac.createNamespacedRole({
+    namespace,
+    body: {
+      metadata: { name: INSTALLER },
+      rules: [
+        {
+          apiGroups: ['', 'apps', 'rbac.authorization.k8s.io'],
+          resources: ['*'],
+          verbs: ['*'],
+        },
+      ],
+    },
+  });
+  await rbac.createNamespacedRoleBinding({
+    namespace,
+    body: {
+      metadata: { name: INSTALLER },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: INSTALLER,
+      },
+      subjects: [{ kind: 'ServiceAccount', name: INSTALLER, namespace }],
+    },
+  });
+}

@@ -8,6 +8,8 @@ import {
   rawRequest,
   statusBodyOf,
   statusOf,
+  grantInstaller,
+  INSTALLER,
 } from '../__testUtils__/helpers';
 
 describe('conformance: authentication and authorization', () => {
@@ -117,6 +119,7 @@ describe('conformance: authentication and authorization', () => {
   it('authorizes ServiceAccount tokens from TokenRequest with RBAC inside a nested cluster', async () => {
     // Bring up a nested cluster through the helm-job installer's chart objects directly.
     const batch = hostKubeConfig(sim).makeApiClient(k8s.BatchV1Api);
+    await grantInstaller(hostKubeConfig(sim), 'team-a');
     await batch.createNamespacedJob({
       namespace: 'team-a',
       body: {
@@ -125,6 +128,7 @@ describe('conformance: authentication and authorization', () => {
           template: {
             spec: {
               restartPolicy: 'Never',
+              serviceAccountName: INSTALLER,
               containers: [
                 {
                   name: 'vcluster',

@@ -6,6 +6,8 @@ import {
   rawRequest,
   statusBodyOf,
   statusOf,
+  grantInstaller,
+  INSTALLER,
 } from '../__testUtils__/helpers';
 
 function installJob(name: string): k8s.V1Job {
@@ -16,6 +18,7 @@ function installJob(name: string): k8s.V1Job {
       template: {
         spec: {
           restartPolicy: 'Never',
+          serviceAccountName: INSTALLER,
           containers: [
             {
               name: 'vcluster',
@@ -39,6 +42,7 @@ describe('fault injection', () => {
     const kc = hostKubeConfig(sim);
     core = kc.makeApiClient(k8s.CoreV1Api);
     batch = kc.makeApiClient(k8s.BatchV1Api);
+    await grantInstaller(kc, 'default');
   });
   afterEach(() => sim.faults.reset());
   afterAll(() => sim.stop());

@@ -1,7 +1,13 @@
 import * as k8s from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 import { startHostSimulator, HostSimulator } from '../simulator';
-import { eventually, hostKubeConfig, statusOf } from '../__testUtils__/helpers';
+import {
+  eventually,
+  grantInstaller,
+  hostKubeConfig,
+  INSTALLER,
+  statusOf,
+} from '../__testUtils__/helpers';
 
 const NS = 'nc-team-a';
 const NAME = 'team-a';
@@ -43,6 +49,7 @@ describe('helm-job installer timeline', () => {
         },
       },
     });
+    await grantInstaller(hostKubeConfig(sim), NS);
     await batch.createNamespacedJob({
       namespace: NS,
       body: {
@@ -52,6 +59,7 @@ describe('helm-job installer timeline', () => {
           template: {
             spec: {
               restartPolicy: 'Never',
+              serviceAccountName: INSTALLER,
               containers: [
                 {
                   name: 'vcluster',
@@ -140,6 +148,7 @@ describe('helm-job installer timeline', () => {
       'default',
       `vc-${NAME}`,
       `vc-workload-${NAME}`,
+      INSTALLER,
     ]);
     const pvc = await eventually(async () => {
       const p = await core.readNamespacedPersistentVolumeClaim({
@@ -282,5 +291,54 @@ describe('helm-job installer timeline', () => {
       ),
     ).toBe(404);
     expect(await statusOf(nested.listNamespace())).toBe(503);
+  });
+
+  it('fails like the CLI when the Job ServiceAccount may not create the chart objects', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'no-rbac' } } });
+    await batch.createNamespacedJob({
+      namespace: 'no-rbac',
+      body: {
+        metadata: { name: 'install' },
+        spec: {
+          backoffLimit: 0,
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              containers: [
+                {
+                  name: 'vcluster',
+                  image: 'ghcr.io/loft-sh/vcluster-cli:0.36.1',
+                  args: ['create', 'x', '--namespace', 'no-rbac'],
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    const job = await eventually(async () => {
+      const j = await batch.readNamespacedJob({
+        namespace: 'no-rbac',
+        name: 'install',
+      });
+      return j.status?.failed ? j : undefined;
+    });
+    expect(job.status?.conditions?.find(c => c.type === 'Failed')?.reason).toBe(
+      'BackoffLimitExceeded',
+    );
+    const [pod] = (
+      await core.listNamespacedPod({
+        namespace: 'no-rbac',
+        labelSelector: 'job-name=install',
+      })
+    ).items;
+    expect(pod.status?.containerStatuses?.[0].state?.terminated?.message).toBe(
+      'Error: serviceaccounts is forbidden: User "system:serviceaccount:no-rbac:default" cannot create resource "serviceaccounts" in API group "" in the namespace "no-rbac"',
+    );
+    expect(
+      await statusOf(
+        apps.readNamespacedStatefulSet({ namespace: 'no-rbac', name: 'x' }),
+      ),
+    ).toBe(404);
   });
 });

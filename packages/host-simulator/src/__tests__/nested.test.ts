@@ -7,6 +7,8 @@ import {
   mergePatch,
   pausePatch,
   resumePatch,
+  grantInstaller,
+  INSTALLER,
 } from '../__testUtils__/helpers';
 
 describe('nested cluster endpoints', () => {
@@ -27,6 +29,7 @@ describe('nested cluster endpoints', () => {
         },
       },
     });
+    await grantInstaller(kc, 'nc-w');
     await kc.makeApiClient(k8s.BatchV1Api).createNamespacedJob({
       namespace: 'nc-w',
       body: {
@@ -35,6 +38,7 @@ describe('nested cluster endpoints', () => {
           template: {
             spec: {
               restartPolicy: 'Never',
+              serviceAccountName: INSTALLER,
               containers: [
                 {
                   name: 'vcluster',

@@ -7,6 +7,8 @@ import {
   eventually,
   hostKubeConfig,
   kubeConfigFromSecret,
+  grantInstaller,
+  INSTALLER,
 } from '../__testUtils__/helpers';
 
 describe('state persistence', () => {
@@ -25,6 +27,7 @@ describe('state persistence', () => {
       namespace: 'kept',
       body: { metadata: { name: 'cm' }, data: { a: 'b' } },
     });
+    await grantInstaller(hostKubeConfig(first), 'kept');
     await hostKubeConfig(first)
       .makeApiClient(k8s.BatchV1Api)
       .createNamespacedJob({
@@ -35,6 +38,7 @@ describe('state persistence', () => {
             template: {
               spec: {
                 restartPolicy: 'Never',
+                serviceAccountName: INSTALLER,
                 containers: [
                   {
                     name: 'vcluster',

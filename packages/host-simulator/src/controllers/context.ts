@@ -1,3 +1,4 @@
+import { Authenticator } from '../auth';
 import { ClusterApi } from '../api';
 import { KubeObject } from '../model';
 import { Store } from '../store';
@@ -57,4 +58,6 @@ export interface ControllerContext {
   delays: () => InstallerDelays;
   caPem: string;
   podBehaviour: (pod: KubeObject) => PodBehaviour | undefined;
+  /** The cluster's authorizer, for controllers that act with a pod's ServiceAccount. */
+  auth: Authenticator;
 }

@@ -67,6 +67,58 @@ function cliContainer(pod: StoredObject): JsonObject | undefined {
     : undefined;
 }
 
+/** What each CLI command does on the host, as RBAC attributes. */
+const COMMAND_ACCESS: Record<
+  string,
+  [verb: string, group: string, resource: string][]
+> = {
+  create: [
+    ['create', '', 'serviceaccounts'],
+    ['create', '', 'secrets'],
+    ['create', '', 'services'],
+    ['create', 'apps', 'statefulsets'],
+    ['create', 'rbac.authorization.k8s.io', 'roles'],
+    ['create', 'rbac.authorization.k8s.io', 'rolebindings'],
+  ],
+  delete: [
+    ['delete', 'apps', 'statefulsets'],
+    ['delete', '', 'services'],
+    ['delete', '', 'secrets'],
+    ['delete', '', 'persistentvolumeclaims'],
+  ],
+  pause: [
+    ['patch', 'apps', 'statefulsets'],
+    ['delete', '', 'pods'],
+  ],
+  resume: [['patch', 'apps', 'statefulsets']],
+};
+COMMAND_ACCESS.sleep = COMMAND_ACCESS.pause;
+COMMAND_ACCESS.wakeup = COMMAND_ACCESS.resume;
+
+/** The CLI's error when the pod's ServiceAccount may not do what `command` does in `targetNs`. */
+function forbidden(
+  ctx: ControllerContext,
+  podNs: string,
+  serviceAccount: string,
+  command: string,
+  targetNs: string,
+) {
+  for (const [verb, group, resource] of COMMAND_ACCESS[command] ?? []) {
+    try {
+      ctx.auth.authorize(
+        {
+          token: '',
+          serviceAccount: { namespace: podNs, name: serviceAccount },
+        },
+        { verb, group, resource, namespace: targetNs },
+      );
+    } catch (error) {
+      return `Error: ${(error as Error).message}`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * The helm-job installer: the kubelet runs Jobs whose container is the vcluster CLI
  * image; this plays the CLI's part (`create`, `delete`, `pause`, `resume`).
@@ -154,6 +206,18 @@ export function helmJobInstaller(
     }
     const ns = cli.flags.get('namespace')?.[0] ?? namespace;
     const name = cli.name;
+    // The CLI acts with the pod's ServiceAccount: without RBAC for what it does, it fails like the real one.
+    const denied = forbidden(
+      ctx,
+      namespace,
+      String(field(pod, 'spec').serviceAccountName ?? 'default'),
+      cli.command,
+      ns,
+    );
+    if (denied) {
+      setPodState(ctx, pod, 'failed', denied);
+      return;
+    }
     if (cli.command === 'create') {
       if (faults.installsHang) {
         hung.add(`${namespace}/${podName}`);
