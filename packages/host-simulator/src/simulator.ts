@@ -16,7 +16,7 @@ import { parseBody, readBody, sendError, sendJson } from './http/body';
 import { isJsonObject } from './json';
 import { loadState, PersistedState, saveState } from './state';
 import { createCa, issueServerCert } from './tls';
-import { INSTALLER_CRDS } from './vcluster/crds';
+import { FLUX_SOURCES, INSTALLER_CRDS } from './vcluster/crds';
 import { startInstallers } from './vcluster/installers';
 import { VclusterRuntime } from './vcluster/runtime';
 
@@ -117,6 +117,13 @@ export async function startHostSimulator(
     host.bootstrap();
     for (const crd of INSTALLER_CRDS) {
       host.api.create(host.context.kinds.crd, undefined, crd);
+    }
+    for (const obj of FLUX_SOURCES) {
+      host.api.create(
+        host.api.typeOf(obj.apiVersion, obj.kind),
+        obj.metadata.namespace,
+        obj,
+      );
     }
   }
   host.auth.add({ token, user: 'kubernetes-admin' });

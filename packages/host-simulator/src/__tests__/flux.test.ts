@@ -222,7 +222,11 @@ describe('flux installer timeline', () => {
             spec: {
               chart: 'vcluster',
               version: '0.36.x',
-              sourceRef: { kind: 'HelmRepository', name: 'vcluster' },
+              sourceRef: {
+                kind: 'HelmRepository',
+                name: 'vcluster',
+                namespace: 'flux-system',
+              },
             },
           },
           driftDetection: {
@@ -275,7 +279,17 @@ describe('flux installer timeline', () => {
         kind: 'HelmRelease',
         metadata: { name },
         spec: {
-          chart: { spec: { chart: 'vcluster', version: '0.36.1' } },
+          chart: {
+            spec: {
+              chart: 'vcluster',
+              version: '0.36.1',
+              sourceRef: {
+                kind: 'HelmRepository',
+                name: 'vcluster',
+                namespace: 'flux-system',
+              },
+            },
+          },
           values: {},
         },
       },
@@ -304,5 +318,55 @@ describe('flux installer timeline', () => {
     });
     expect(release.metadata?.labels?.status).toBe('failed');
     sim.faults.failInstalls(false);
+  });
+  it('waits for its HelmRepository source (ArtifactFailed), then installs', async () => {
+    const name = 'team-s';
+    const hr = { ...HR, name };
+    await custom.createNamespacedCustomObject({
+      group: HR.group,
+      version: HR.version,
+      namespace: NS,
+      plural: HR.plural,
+      body: {
+        apiVersion: 'helm.toolkit.fluxcd.io/v2',
+        kind: 'HelmRelease',
+        metadata: { name },
+        spec: {
+          chart: {
+            spec: {
+              chart: 'vcluster',
+              version: '0.36.1',
+              sourceRef: { kind: 'HelmRepository', name: 'loft' },
+            },
+          },
+          values: {},
+        },
+      },
+    });
+    const waiting = await eventually(async () => {
+      const r = (await custom.getNamespacedCustomObject(hr)) as HelmRelease;
+      return ready(r)?.reason === 'ArtifactFailed' ? r : undefined;
+    });
+    expect(ready(waiting)).toMatchObject({
+      status: 'False',
+      message: `HelmChart '${NS}/${NS}-${name}' is not ready: HelmRepository '${NS}/loft' not found`,
+    });
+    await custom.createNamespacedCustomObject({
+      group: 'source.toolkit.fluxcd.io',
+      version: 'v1',
+      namespace: NS,
+      plural: 'helmrepositories',
+      body: {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'HelmRepository',
+        metadata: { name: 'loft' },
+        spec: { url: 'https://charts.loft.sh' },
+      },
+    });
+    await eventually(
+      async () =>
+        ready((await custom.getNamespacedCustomObject(hr)) as HelmRelease)
+          ?.status === 'True',
+    );
   });
 });

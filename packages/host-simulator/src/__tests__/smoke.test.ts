@@ -16,6 +16,7 @@ describe('smoke', () => {
     const list = await core.listNamespace();
     expect(list.items.map(n => n.metadata?.name)).toEqual([
       'default',
+      'flux-system',
       'kube-node-lease',
       'kube-public',
       'kube-system',

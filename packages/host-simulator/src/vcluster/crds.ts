@@ -50,3 +50,14 @@ export const INSTALLER_CRDS: KubeObject[] = [
     ['helmrepo'],
   ),
 ];
+
+/** What a host prepared for Flux has: the flux-system namespace and the vcluster chart repository. */
+export const FLUX_SOURCES: KubeObject[] = [
+  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } },
+  {
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'HelmRepository',
+    metadata: { name: 'vcluster', namespace: 'flux-system' },
+    spec: { url: 'https://charts.loft.sh', interval: '1h' },
+  },
+];

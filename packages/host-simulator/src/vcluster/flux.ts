@@ -16,6 +16,7 @@ import {
 import { conditionOf, setConditions } from './conditions';
 
 const FINALIZER = 'finalizers.fluxcd.io';
+const HELM_REPOSITORIES = 'source.toolkit.fluxcd.io/helmrepositories';
 const NAME_LABEL = 'helm.toolkit.fluxcd.io/name';
 const NAMESPACE_LABEL = 'helm.toolkit.fluxcd.io/namespace';
 
@@ -262,7 +263,37 @@ export function fluxInstaller(ctx: ControllerContext, faults: FaultController) {
     }
     const d = desiredOf(hr);
     const status = field(hr, 'status');
-    if (status.lastAttemptedConfigDigest !== d.digest) {
+    // source-controller: the chart comes from the referenced HelmRepository.
+    const chartSpec = field(field(spec, 'chart'), 'spec');
+    const sourceRef = field(chartSpec, 'sourceRef');
+    const sourceNs =
+      typeof sourceRef.namespace === 'string' ? sourceRef.namespace : ns;
+    const repoType = api.registry.byKey(HELM_REPOSITORIES);
+    const repo =
+      repoType && typeof sourceRef.name === 'string'
+        ? api.tryGet(repoType, sourceNs, sourceRef.name)
+        : undefined;
+    let artifactError: string | undefined;
+    if (sourceRef.kind !== 'HelmRepository' || !repo) {
+      artifactError = `HelmRepository '${sourceNs}/${String(
+        sourceRef.name ?? '',
+      )}' not found`;
+    } else if (chartSpec.chart !== 'vcluster') {
+      artifactError = `no '${String(
+        chartSpec.chart,
+      )}' chart with version matching '${String(
+        chartSpec.version ?? '*',
+      )}' found`;
+    }
+    if (artifactError) {
+      const message = `HelmChart '${sourceNs}/${ns}-${name}' is not ready: ${artifactError}`;
+      setStatus(hr, { helmChart: `${sourceNs}/${ns}-${name}` }, [
+        { type: 'Ready', status: 'False', reason: 'ArtifactFailed', message },
+      ]);
+      return;
+    }
+    const recovered = conditionOf(status, 'Ready')?.reason === 'ArtifactFailed';
+    if (recovered || status.lastAttemptedConfigDigest !== d.digest) {
       const action = latestRelease(ctx, d.releaseName, d.targetNamespace)
         ? 'upgrade'
         : 'install';
@@ -274,7 +305,7 @@ export function fluxInstaller(ctx: ControllerContext, faults: FaultController) {
           lastAttemptedRevision: d.chartVersion,
           lastAttemptedGeneration: hr.metadata.generation ?? 1,
           lastAttemptedReleaseAction: action,
-          helmChart: `${ns}/${ns}-${name}`,
+          helmChart: `${sourceNs}/${ns}-${name}`,
         },
         [
           { type: 'Ready', status: 'Unknown', reason: 'Progressing', message },
@@ -350,10 +381,14 @@ export function fluxInstaller(ctx: ControllerContext, faults: FaultController) {
         reconcile(namespace!, name),
       );
     }
-    if (
-      e.typeKey === 'source.toolkit.fluxcd.io/helmrepositories' &&
-      e.type === 'ADDED'
-    ) {
+    if (e.typeKey === HELM_REPOSITORIES && e.type === 'ADDED') {
+      // Releases waiting for this source try again.
+      for (const hr of store.list('helm.toolkit.fluxcd.io/helmreleases')) {
+        const { namespace: hrNs, name: hrName } = hr.metadata;
+        runtime.enqueue(`flux/${hrNs}/${hrName}`, () =>
+          reconcile(hrNs!, hrName),
+        );
+      }
       runtime.enqueue(`helmrepo/${namespace}/${name}`, () => {
         const type = api.registry.byKey(
           'source.toolkit.fluxcd.io/helmrepositories',
