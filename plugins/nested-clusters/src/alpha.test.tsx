@@ -14,13 +14,14 @@ const server = setupServer();
 registerMswTestHooks(server);
 
 describe('nested-clusters plugin (new frontend system)', () => {
-  it('provides the API, entity card, page, form field and search result item', () => {
+  it('provides the API, entity card, page, form field and search extensions', () => {
     for (const id of [
       'api:nested-clusters',
       'entity-card:nested-clusters',
       'page:nested-clusters',
       'scaffolder-form-field:nested-clusters/nested-cluster-profile-picker',
       'search-result-list-item:nested-clusters/nested-cluster',
+      'search-filter-result-type:nested-clusters/nested-cluster',
     ]) {
       expect(plugin.getExtension(id as never)).toBeDefined();
     }
