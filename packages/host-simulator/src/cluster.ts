@@ -9,10 +9,9 @@ import {
 import {
   crdController,
   garbageCollector,
-  kubelet,
   namespaceController,
-  NODE_NAME,
 } from './controllers/core';
+import { kubelet, NODE_NAME } from './controllers/kubelet';
 import { kindsOf } from './controllers/kinds';
 import { ControllerRuntime, Logger } from './controllers/runtime';
 import {

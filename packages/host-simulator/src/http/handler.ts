@@ -16,9 +16,10 @@ import { FaultController } from '../faults';
 import { isJsonObject, JsonValue } from '../json';
 import { KubeObject, nowIso, StoredObject } from '../model';
 import { patchTypeOf } from '../patch';
-import { ALL_VERBS, apiVersionOf, ResourceType } from '../registry';
+import { apiVersionOf, ResourceType } from '../registry';
 import { parseBody, readBody, sendError, sendJson, sendRaw } from './body';
-import { openApiV3 } from './openapi';
+import { discoveryResponse } from './discovery';
+import { podLog } from './podLog';
 
 export interface VersionInfo {
   major: string;
@@ -55,12 +56,6 @@ interface ResourceRequest {
   subresource?: string;
 }
 
-const SUBRESOURCE_VERBS: Record<string, string[]> = {
-  token: ['create'],
-  log: ['get'],
-  finalize: ['update'],
-};
-
 const UNAUTHENTICATED_PATHS = ['/healthz', '/livez', '/readyz', '/version'];
 
 function verbOf(method: string, named: boolean, watch: boolean) {
@@ -90,50 +85,6 @@ function int(value: string | null): number | undefined {
     throw errors.badRequest(`invalid integer: ${value}`);
   }
   return n;
-}
-
-/**
- * `pods/<name>/log`: the simulated containers print one line when they start. Like
- * the kubelet, it refuses pods that are not running and asks for a container name
- * when there are several.
- */
-function podLog(pod: KubeObject, container: string | null): string {
-  const spec = isJsonObject(pod.spec) ? pod.spec : {};
-  const containers = (
-    Array.isArray(spec.containers) ? spec.containers : []
-  ).filter(isJsonObject);
-  const names = containers.map(c => String(c.name));
-  const name = container ?? (names.length === 1 ? names[0] : undefined);
-  const podName = pod.metadata.name;
-  if (!name) {
-    throw errors.badRequest(
-      `a container name must be specified for pod ${podName}, choose one of: [${names.join(
-        ' ',
-      )}]`,
-    );
-  }
-  const found = containers.find(c => c.name === name);
-  if (!found) {
-    throw errors.badRequest(
-      `container ${name} is not valid for pod ${podName}`,
-    );
-  }
-  const status = isJsonObject(pod.status) ? pod.status : {};
-  const statuses = (
-    Array.isArray(status.containerStatuses) ? status.containerStatuses : []
-  ).filter(isJsonObject);
-  const cs = statuses.find(c => c.name === name);
-  const state = cs && isJsonObject(cs.state) ? cs.state : {};
-  const ran = isJsonObject(state.running) ? state.running : state.terminated;
-  const started = isJsonObject(ran) ? ran.startedAt : undefined;
-  if (typeof started !== 'string') {
-    throw errors.badRequest(
-      `container "${name}" in pod "${podName}" is waiting to start: ContainerCreating`,
-    );
-  }
-  return `${started} ${name} started from image ${String(
-    found.image,
-  )} (simulated container)\n`;
 }
 
 /** The Kubernetes REST API of one cluster (the host, or one nested cluster under its path prefix). */
@@ -171,7 +122,14 @@ export class ClusterEndpoint {
         await this.options.admin(req, res, grant);
         return;
       }
-      if (this.handleDiscovery(res, path, req.headers.accept)) {
+      const document = discoveryResponse(
+        this.api.registry,
+        this.options.version.gitVersion,
+        path,
+        req.headers.accept,
+      );
+      if (document) {
+        sendJson(res, 200, document);
         return;
       }
       const rr = this.parseResourcePath(path);
@@ -251,169 +209,6 @@ export class ClusterEndpoint {
       compiler: 'gc',
       platform: 'linux/amd64',
     };
-  }
-
-  private handleDiscovery(
-    res: ServerResponse,
-    path: string,
-    accept: string | undefined,
-  ): boolean {
-    const registry = this.api.registry;
-    if (path === '/api') {
-      sendJson(res, 200, {
-        kind: 'APIVersions',
-        versions: ['v1'],
-        serverAddressByClientCIDRs: [
-          { clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' },
-        ],
-      });
-      return true;
-    }
-    if (path === '/apis') {
-      const groups = [...registry.groups()].map(([name, versions]) => ({
-        name,
-        versions: versions.map(v => ({
-          groupVersion: `${name}/${v}`,
-          version: v,
-        })),
-        preferredVersion: {
-          groupVersion: `${name}/${versions[0]}`,
-          version: versions[0],
-        },
-      }));
-      sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups });
-      return true;
-    }
-    const groupMatch = /^\/apis\/([^/]+)$/.exec(path);
-    if (groupMatch) {
-      const versions = registry.groups().get(groupMatch[1]);
-      if (!versions) {
-        throw errors.notFound('', '', path);
-      }
-      sendJson(res, 200, {
-        kind: 'APIGroup',
-        apiVersion: 'v1',
-        name: groupMatch[1],
-        versions: versions.map(v => ({
-          groupVersion: `${groupMatch[1]}/${v}`,
-          version: v,
-        })),
-        preferredVersion: {
-          groupVersion: `${groupMatch[1]}/${versions[0]}`,
-          version: versions[0],
-        },
-      });
-      return true;
-    }
-    const gvMatch = /^\/api\/(v1)$|^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
-    if (gvMatch) {
-      const group = gvMatch[2] ?? '';
-      const version = gvMatch[1] ?? gvMatch[3];
-      const types = registry
-        .all()
-        .filter(t => t.group === group && t.versions.includes(version));
-      if (types.length === 0) {
-        throw errors.notFound('', '', path);
-      }
-      sendJson(res, 200, {
-        kind: 'APIResourceList',
-        apiVersion: 'v1',
-        groupVersion: apiVersionOf(group, version),
-        resources: types.flatMap(t => this.discoveryEntries(t)),
-      });
-      return true;
-    }
-    if (path === '/openapi/v2') {
-      // Only JSON: a client asking for the protobuf encoding alone gets 406 (and falls back).
-      if (!/application\/json|\*\/\*/.test(accept ?? '*/*')) {
-        throw new ApiError(
-          406,
-          'NotAcceptable',
-          `only the following media types are accepted: application/json`,
-        );
-      }
-      sendJson(res, 200, {
-        swagger: '2.0',
-        info: { title: 'Kubernetes', version: this.options.version.gitVersion },
-        paths: {},
-        definitions: {},
-      });
-      return true;
-    }
-    if (path === '/openapi/v3') {
-      const paths: Record<string, { serverRelativeURL: string }> = {
-        'api/v1': { serverRelativeURL: '/openapi/v3/api/v1' },
-      };
-      for (const [group, versions] of registry.groups()) {
-        for (const v of versions) {
-          paths[`apis/${group}/${v}`] = {
-            serverRelativeURL: `/openapi/v3/apis/${group}/${v}`,
-          };
-        }
-      }
-      sendJson(res, 200, { paths });
-      return true;
-    }
-    const v3 = /^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(
-      path,
-    );
-    if (v3) {
-      const group = v3[2] ?? '';
-      const version = v3[1] ?? v3[3];
-      const types = registry
-        .all()
-        .filter(t => t.group === group && t.versions.includes(version));
-      if (types.length === 0) {
-        throw new ApiError(
-          404,
-          'NotFound',
-          'the server could not find the requested resource',
-        );
-      }
-      sendJson(
-        res,
-        200,
-        openApiV3(types, group, version, this.options.version.gitVersion),
-      );
-      return true;
-    }
-    return false;
-  }
-
-  private discoveryEntries(t: ResourceType) {
-    const verbs = ALL_VERBS;
-    const entries: Record<string, unknown>[] = [
-      {
-        name: t.resource,
-        singularName: t.singular,
-        namespaced: t.namespaced,
-        kind: t.kind,
-        verbs,
-        ...(t.shortNames ? { shortNames: t.shortNames } : {}),
-      },
-    ];
-    if (t.statusSubresource) {
-      entries.push({
-        name: `${t.resource}/status`,
-        singularName: '',
-        namespaced: t.namespaced,
-        kind: t.kind,
-        verbs: ['get', 'patch', 'update'],
-      });
-    }
-    for (const sub of t.subresources ?? []) {
-      entries.push({
-        name: `${t.resource}/${sub}`,
-        singularName: '',
-        namespaced: t.namespaced,
-        kind: sub === 'token' ? 'TokenRequest' : t.kind,
-        ...(sub === 'token'
-          ? { group: 'authentication.k8s.io', version: 'v1' }
-          : {}),
-        verbs: SUBRESOURCE_VERBS[sub] ?? ['update'],
-      });
-    }
-    return entries;
   }
 
   private parseResourcePath(path: string): ResourceRequest {

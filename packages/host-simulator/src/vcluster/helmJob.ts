@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ControllerContext } from '../controllers/context';
-import { setPodState } from '../controllers/core';
+import { setPodState } from '../controllers/kubelet';
 import { controllerOf, field, podPhase } from '../controllers/kinds';
 import { FaultController } from '../faults';
 import { isJsonObject, JsonObject } from '../json';
