@@ -1,10 +1,5 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  ClusterApi,
-  DeleteOptions,
-  PropagationPolicy,
-  WatchEvent,
-} from '../api';
+import { ClusterApi, DeleteOptions, PropagationPolicy } from '../api';
 import {
   Authenticator,
   newToken,
@@ -14,23 +9,19 @@ import {
 import { ApiError, errors } from '../errors';
 import { FaultController } from '../faults';
 import { isJsonObject, JsonValue } from '../json';
-import { KubeObject, nowIso, StoredObject } from '../model';
+import { KubeObject, nowIso } from '../model';
 import { patchTypeOf } from '../patch';
-import { apiVersionOf, ResourceType } from '../registry';
+import { apiVersionOf } from '../registry';
 import { parseBody, readBody, sendError, sendJson, sendRaw } from './body';
 import { discoveryResponse } from './discovery';
+import { int, present, ResourceRequest } from './resource';
+import { streamWatch, WatchConnection } from './watch';
 import { podLog } from './podLog';
 
 export interface VersionInfo {
   major: string;
   minor: string;
   gitVersion: string;
-}
-
-/** An open watch stream, so faults and shutdown can cut it. */
-export interface WatchConnection {
-  end(graceful: boolean): void;
-  gone(): void;
 }
 
 export interface ClusterEndpointOptions {
@@ -46,14 +37,6 @@ export interface ClusterEndpointOptions {
     res: ServerResponse,
     grant: TokenGrant,
   ) => Promise<void>;
-}
-
-interface ResourceRequest {
-  type: ResourceType;
-  version: string;
-  namespace?: string;
-  name?: string;
-  subresource?: string;
 }
 
 const UNAUTHENTICATED_PATHS = ['/healthz', '/livez', '/readyz', '/version'];
@@ -74,17 +57,6 @@ function verbOf(method: string, named: boolean, watch: boolean) {
     default:
       return method.toLowerCase();
   }
-}
-
-function int(value: string | null): number | undefined {
-  if (value === null || value === '') {
-    return undefined;
-  }
-  const n = Number(value);
-  if (!Number.isInteger(n)) {
-    throw errors.badRequest(`invalid integer: ${value}`);
-  }
-  return n;
 }
 
 /** The Kubernetes REST API of one cluster (the host, or one nested cluster under its path prefix). */
@@ -275,11 +247,6 @@ export class ClusterEndpoint {
     return { type, version, namespace, name, subresource };
   }
 
-  private present(rr: ResourceRequest, obj: StoredObject): KubeObject {
-    const apiVersion = apiVersionOf(rr.type.group, rr.version);
-    return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
-  }
-
   private async dispatch(
     req: IncomingMessage,
     res: ServerResponse,
@@ -303,17 +270,21 @@ export class ClusterEndpoint {
           );
           return;
         }
-        sendJson(
-          res,
-          200,
-          this.present(rr, this.api.get(type, namespace, name!)),
-        );
+        sendJson(res, 200, present(rr, this.api.get(type, namespace, name!)));
         return;
       case 'list':
         this.sendList(res, rr, url);
         return;
       case 'watch':
-        this.startWatch(req, res, rr, url);
+        streamWatch(
+          this.api,
+          this.watches,
+          this.options.bookmarkIntervalMs,
+          req,
+          res,
+          rr,
+          url.searchParams,
+        );
         return;
       case 'create':
         if (rr.subresource === 'token' && name) {
@@ -328,7 +299,7 @@ export class ClusterEndpoint {
         sendJson(
           res,
           201,
-          this.present(rr, this.api.create(type, namespace, obj, { dryRun })),
+          present(rr, this.api.create(type, namespace, obj, { dryRun })),
         );
         return;
       case 'update': {
@@ -337,7 +308,7 @@ export class ClusterEndpoint {
           dryRun,
           subresource: sub,
         });
-        sendJson(res, 200, this.present(rr, updated));
+        sendJson(res, 200, present(rr, updated));
         return;
       }
       case 'patch': {
@@ -361,7 +332,7 @@ export class ClusterEndpoint {
             subresource: rr.subresource === 'status' ? 'status' : undefined,
           },
         );
-        sendJson(res, existed ? 200 : 201, this.present(rr, patched));
+        sendJson(res, existed ? 200 : 201, present(rr, patched));
         return;
       }
       case 'delete': {
@@ -385,7 +356,7 @@ export class ClusterEndpoint {
             },
           });
         } else {
-          sendJson(res, 200, this.present(rr, result.object));
+          sendJson(res, 200, present(rr, result.object));
         }
         return;
       }
@@ -493,148 +464,6 @@ export class ClusterEndpoint {
       metadata,
     });
     sendRaw(res, 200, `${head.slice(0, -1)},"items":[${items.join(',')}]}`);
-  }
-
-  private startWatch(
-    req: IncomingMessage,
-    res: ServerResponse,
-    rr: ResourceRequest,
-    url: URL,
-  ) {
-    const q = url.searchParams;
-    const bookmarks = q.get('allowWatchBookmarks') === 'true';
-    const initialEvents = q.get('sendInitialEvents') === 'true';
-    if (
-      initialEvents &&
-      (!bookmarks || q.get('resourceVersionMatch') !== 'NotOlderThan')
-    ) {
-      throw errors.invalid(
-        'ListOptions',
-        'meta.k8s.io',
-        '',
-        'sendInitialEvents',
-        'Forbidden: sendInitialEvents requires setting allowWatchBookmarks=true and resourceVersionMatch=NotOlderThan',
-      );
-    }
-    const timeoutSeconds = int(q.get('timeoutSeconds'));
-    let lastRv = String(this.api.store.resourceVersion);
-    let closed = false;
-    let unsubscribe: (() => void) | undefined;
-    const timers: NodeJS.Timeout[] = [];
-    const write = (line: unknown) => {
-      if (!closed) {
-        res.write(`${JSON.stringify(line)}\n`);
-      }
-    };
-    const connection: WatchConnection & { close(): void } = {
-      close: () => {
-        if (closed) return;
-        closed = true;
-        unsubscribe?.();
-        timers.forEach(t => clearTimeout(t));
-        this.watches.delete(connection);
-      },
-      end: graceful => {
-        connection.close();
-        if (graceful) {
-          res.end();
-        } else {
-          res.destroy();
-          req.socket.destroy();
-        }
-      },
-      gone: () => {
-        write({
-          type: 'ERROR',
-          object: errors
-            .expired(
-              `too old resource version: ${lastRv} (${this.api.store.oldestResumableVersion})`,
-            )
-            .toStatus(),
-        });
-        connection.close();
-        res.end();
-      },
-    };
-    res.writeHead(200, {
-      'Content-Type': 'application/json',
-      'Cache-Control': 'no-cache, private',
-      'Transfer-Encoding': 'chunked',
-    });
-    res.flushHeaders();
-    this.watches.add(connection);
-    res.on('close', connection.close);
-    // A client that vanished mid-stream must not take the server down.
-    res.on('error', connection.close);
-    const send = (event: WatchEvent) => {
-      lastRv = event.object.metadata.resourceVersion;
-      write({ type: event.type, object: this.present(rr, event.object) });
-    };
-    try {
-      unsubscribe = this.api.watch(
-        rr.type,
-        {
-          namespace: rr.namespace,
-          labelSelector: q.get('labelSelector'),
-          // A legacy named watch (/watch/…/<name>) is a watch with a metadata.name field selector.
-          fieldSelector: [
-            q.get('fieldSelector'),
-            rr.name ? `metadata.name=${rr.name}` : '',
-          ]
-            .filter(Boolean)
-            .join(','),
-          // Watch-list (sendInitialEvents): the current state first, whatever the version.
-          resourceVersion: initialEvents ? '' : q.get('resourceVersion'),
-        },
-        send,
-      );
-      if (initialEvents) {
-        write({
-          type: 'BOOKMARK',
-          object: {
-            kind: rr.type.kind,
-            apiVersion: apiVersionOf(rr.type.group, rr.version),
-            metadata: {
-              resourceVersion: String(this.api.store.resourceVersion),
-              annotations: { 'k8s.io/initial-events-end': 'true' },
-            },
-          },
-        });
-      }
-    } catch (error) {
-      // Like the watch cache, a too-old version is reported in-stream after a 200.
-      const status =
-        error instanceof ApiError
-          ? error.toStatus()
-          : errors.internal(String(error)).toStatus();
-      write({ type: 'ERROR', object: status });
-      connection.close();
-      res.end();
-      return;
-    }
-    if (closed) {
-      unsubscribe();
-      return;
-    }
-    if (bookmarks) {
-      const tick = () => {
-        write({
-          type: 'BOOKMARK',
-          object: {
-            kind: rr.type.kind,
-            apiVersion: apiVersionOf(rr.type.group, rr.version),
-            metadata: {
-              resourceVersion: String(this.api.store.resourceVersion),
-            },
-          },
-        });
-        timers[0] = setTimeout(tick, this.options.bookmarkIntervalMs);
-      };
-      timers[0] = setTimeout(tick, this.options.bookmarkIntervalMs);
-    }
-    if (timeoutSeconds !== undefined && timeoutSeconds > 0) {
-      timers[1] = setTimeout(() => connection.end(true), timeoutSeconds * 1000);
-    }
   }
 
   private tokenRequest(
