@@ -80,6 +80,11 @@ export interface Config {
       /** How often expired clusters are deleted, e.g. 1m. Default 1m. */
       frequency?: string;
     };
+    /**
+     * A cluster still Provisioning this long after its creation is Failed (a
+     * hung install), e.g. 30m. Default 30m.
+     */
+    installTimeout?: string;
   };
 
   /** Search module (`nestedClustersSearchModule`). */

@@ -116,6 +116,7 @@ const nestedClustersSchema = z
     expiry: z
       .object({ frequency: duration.default('1m') })
       .default({ frequency: '1m' }),
+    installTimeout: duration.default('30m'),
   })
   .superRefine((value, ctx) => {
     for (const [key, list] of [

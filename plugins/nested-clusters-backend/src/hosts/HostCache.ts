@@ -17,7 +17,7 @@ import {
 } from './records';
 import { namespaces, pods, statefulSets } from './resources';
 import { Backoff, ResourceWatcher } from './ResourceWatcher';
-import { deriveStatus } from './status';
+import { DerivedStatus, deriveStatus } from './status';
 
 export interface HostHealth {
   healthy: boolean;
@@ -45,6 +45,7 @@ export class HostCache {
   private readonly watchers: ResourceWatcher<unknown>[];
   private readonly clusters = new Map<string, NestedCluster>();
   private readonly kubeconfigs: KubeconfigProbe;
+  private readonly installDeadlines = new Map<string, NodeJS.Timeout>();
   private syncWaiters: Array<() => void> = [];
   private firstSyncDone = false;
 
@@ -55,6 +56,8 @@ export class HostCache {
     backoff: Backoff,
     logger: LoggerService,
     private readonly onChange: (change: ClusterChange) => void,
+    /** A cluster still Provisioning this long after creation is Failed. */
+    private readonly installTimeoutMs: number,
   ) {
     const watcher = <T>(
       resource: ConstructorParameters<typeof ResourceWatcher<T>>[0],
@@ -89,6 +92,8 @@ export class HostCache {
   stop(): void {
     this.watchers.forEach(w => w.stop());
     this.kubeconfigs.stop();
+    this.installDeadlines.forEach(timer => clearTimeout(timer));
+    this.installDeadlines.clear();
     this.healthChanged();
   }
 
@@ -188,6 +193,8 @@ export class HostCache {
     // Ignore namespaces that merely carry our label but not our prefix.
     if (!ns || !namespace.startsWith(this.host.namespacePrefix)) {
       this.kubeconfigs.forget(namespace);
+      clearTimeout(this.installDeadlines.get(namespace));
+      this.installDeadlines.delete(namespace);
       if (previous) {
         this.clusters.delete(namespace);
         this.onChange({ type: 'removed', cluster: previous });
@@ -201,6 +208,27 @@ export class HostCache {
     }
   }
 
+  /**
+   * Whether the install timeout has passed for this cluster; until it has, a
+   * timer re-derives the cluster when it does (no host event would).
+   */
+  private installTimedOut(ns: NamespaceRecord): boolean {
+    const remaining =
+      Date.parse(ns.createdAt) + this.installTimeoutMs - Date.now();
+    if (remaining <= 0) {
+      return true;
+    }
+    if (!this.installDeadlines.has(ns.name)) {
+      const timer = setTimeout(() => {
+        this.installDeadlines.delete(ns.name);
+        this.recompute(ns.name);
+      }, remaining);
+      timer.unref();
+      this.installDeadlines.set(ns.name, timer);
+    }
+    return false;
+  }
+
   private toCluster(ns: NamespaceRecord): NestedCluster {
     const name = ns.clusterName;
     const sts = this.stsWatcher.items.get(`${ns.name}/${name}`);
@@ -210,7 +238,7 @@ export class HostCache {
       ...(this.podWatcher.byNamespace.get(ns.name)?.values() ?? []),
     ].filter(p => p.release === name);
     const health = this.health();
-    const derived = health.message
+    let derived: DerivedStatus = health.message
       ? { status: 'Unknown' as const, statusMessage: health.message }
       : deriveStatus({
           namespace: ns,
@@ -219,6 +247,14 @@ export class HostCache {
           pods: clusterPods,
           kubeconfigReady: () => this.kubeconfigs.isReady(ns.name, name),
         });
+    if (derived.status === 'Provisioning' && this.installTimedOut(ns)) {
+      derived = {
+        status: 'Failed',
+        statusMessage: `the installation did not finish within ${formatMs(
+          this.installTimeoutMs,
+        )}${derived.progress ? ` (stuck at: ${derived.progress.step})` : ''}`,
+      };
+    }
     const a = ns.annotations;
     const cluster: NestedCluster = {
       name,
@@ -248,6 +284,10 @@ export class HostCache {
     }
     return cluster;
   }
+}
+
+function formatMs(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms / 1000}s`;
 }
 
 function first<T>(records: Map<string, T> | undefined): T | undefined {

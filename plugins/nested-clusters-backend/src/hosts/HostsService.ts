@@ -8,6 +8,7 @@ import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import {
   HostError,
   NestedCluster,
+  parseDuration,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import {
   HostConfig,
@@ -72,6 +73,8 @@ export interface HostsServiceOptions {
   backoff?: Backoff;
   /** How long a read waits for a host's first sync. */
   firstSyncTimeoutMs?: number;
+  /** Overrides `nestedClusters.installTimeout`, e.g. for tests. */
+  installTimeoutMs?: number;
 }
 
 const DEFAULT_BACKOFF: Backoff = { initialMs: 500, maxMs: 30_000 };
@@ -101,6 +104,8 @@ export class DefaultNestedClustersHostsService
         options.backoff ?? DEFAULT_BACKOFF,
         options.logger.child({ host: config.name }),
         change => this.onChange(change),
+        options.installTimeoutMs ??
+          parseDuration(options.config.installTimeout)!,
       );
       this.byName.set(config.name, { config, client, installer, cache });
     }

@@ -4,6 +4,7 @@ import {
   clearError,
   consistency,
   HostInspector,
+  INSTALL_TIMEOUT_MS,
   Portal,
   PortalApi,
   Sim,
@@ -237,14 +238,17 @@ describe('fault matrix', () => {
     await deleteCompletely(a, 'broken');
   });
 
-  // The plugin has no install timeout yet (a hung install is never marked
-  // Failed); this pins what it does meanwhile.
-  it('an install hangs: the cluster stays visible as Provisioning, answers stay fast, delete cleans up', async () => {
+  it('an install hangs past its timeout: the cluster turns Failed saying so, and deletes cleanly', async () => {
     a.sim.faults.hangInstalls(true);
     expect((await api.create('stuck', 'host-a')).status).toBe(202);
-    await sleep(1500);
-    const { body } = await api.get('host-a', 'stuck');
-    expect(body).toMatchObject({ status: 'Provisioning' });
+    await expectStatus('host-a', 'stuck', 'Provisioning');
+    await eventually(async () => {
+      const { body } = await api.get('host-a', 'stuck');
+      expect(body.status).toBe('Failed');
+      expect(body.statusMessage).toContain(
+        `did not finish within ${INSTALL_TIMEOUT_MS / 1000}s`,
+      );
+    });
     await deleteCompletely(a, 'stuck');
   });
 

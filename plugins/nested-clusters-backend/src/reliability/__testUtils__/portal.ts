@@ -125,8 +125,11 @@ export class AuditLog {
   }
 }
 
+/** Installs take well under a second here; a hung one fails after this. */
+export const INSTALL_TIMEOUT_MS = 5_000;
+
 /**
- * The real hosts service with test-sized backoff: a host that comes back is
+ * The real hosts service with test-sized backoff and install timeout: a host that comes back is
  * re-watched within half a second instead of up to 30 s.
  */
 export const fastHostsServiceFactory = createServiceFactory({
@@ -142,6 +145,7 @@ export const fastHostsServiceFactory = createServiceFactory({
       logger: rootLogger,
       backoff: { initialMs: 50, maxMs: 400 },
       firstSyncTimeoutMs: 3_000,
+      installTimeoutMs: INSTALL_TIMEOUT_MS,
     });
     hosts.start();
     rootLifecycle.addShutdownHook(() => hosts.stop());
