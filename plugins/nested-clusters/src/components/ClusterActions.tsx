@@ -112,13 +112,11 @@ export function ClusterActions({
     try {
       await action();
       onChanged();
-      return true;
     } catch (error) {
       onNotice({
         severity: 'error',
         message: `Could not ${verb} ${name}: ${errorReason(error)}`,
       });
-      return false;
     } finally {
       setBusy(false);
     }

@@ -14,7 +14,7 @@ import { ClustersTable } from './ClustersTable';
 import { useClusters } from './useClusters';
 
 /** The sandbox template, with its `component` parameter pre-filled. */
-export function sandboxTemplateLink(entityRef: string): string {
+function sandboxTemplateLink(entityRef: string): string {
   const formData = encodeURIComponent(JSON.stringify({ component: entityRef }));
   return `/create/templates/default/nested-cluster-sandbox?formData=${formData}`;
 }
