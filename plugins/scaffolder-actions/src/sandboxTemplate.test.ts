@@ -45,6 +45,8 @@ interface TaskEvent {
  */
 jest.setTimeout(90_000);
 
+const examplesDir = path.resolve(__dirname, '../../../examples');
+
 describe('software templates, end to end', () => {
   let sim: HostSimulator;
   let server: ReturnType<typeof request>;
@@ -80,18 +82,21 @@ describe('software templates, end to end', () => {
               rules: [
                 { allow: ['Component', 'System', 'Template', 'Location'] },
               ],
-              // The same locations as app-config.yaml; jest runs in this
-              // package, two levels below the root like packages/backend.
+              // The same files as app-config.yaml, resolved from this file:
+              // jest's working directory depends on where it was started.
               locations: [
-                { type: 'file', target: '../../examples/entities.yaml' },
                 {
                   type: 'file',
-                  target: '../../examples/org.yaml',
+                  target: path.join(examplesDir, 'entities.yaml'),
+                },
+                {
+                  type: 'file',
+                  target: path.join(examplesDir, 'org.yaml'),
                   rules: [{ allow: ['User', 'Group'] }],
                 },
                 {
                   type: 'file',
-                  target: '../../examples/templates/*/template.yaml',
+                  target: path.join(examplesDir, 'templates/*/template.yaml'),
                   rules: [{ allow: ['Template'] }],
                 },
                 {
@@ -316,7 +321,10 @@ describe('software templates, end to end', () => {
   it('validates a dry run against the backend and creates nothing', async () => {
     const template = yaml.parse(
       await fs.readFile(
-        '../../examples/templates/nested-cluster-sandbox/template.yaml',
+        path.join(
+          examplesDir,
+          'templates/nested-cluster-sandbox/template.yaml',
+        ),
         'utf8',
       ),
     );
