@@ -62,7 +62,8 @@ install_chromium() {
 
 export PATH="$TOOLS_DIR/bin:$NODE_PKG_DIR/bin:$PATH"
 # Corepack reads the registry from npm's config; a trailing slash makes its download fail.
-COREPACK_NPM_REGISTRY="$(npm config get registry | sed 's#/$##')"
+# (Asked outside the repo: inside a workspace npm refuses `config get`.)
+COREPACK_NPM_REGISTRY="$(cd / && npm config get registry | sed 's#/$##')"
 export COREPACK_NPM_REGISTRY COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 
 # The installs run in a subshell with strict options, so a failure stops them

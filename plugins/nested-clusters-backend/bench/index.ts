@@ -215,6 +215,15 @@ async function main() {
       nestedClustersPlugin,
       mockServices.rootConfig.factory({ data: { nestedClusters: rawConfig } }),
       catalogServiceMock.factory({ entities: [] }),
+      mockServices.userInfo.mock({
+        getUserInfo: async () => ({
+          userEntityRef: 'user:default/bench',
+          ownershipEntityRefs: [
+            'user:default/bench',
+            'group:default/team-bench',
+          ],
+        }),
+      }).factory,
     ],
   });
   const base = `http://127.0.0.1:${backend.server.port()}/api/nested-clusters`;

@@ -41,6 +41,7 @@ export const nestedClustersPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
+        userInfo: coreServices.userInfo,
         auth: coreServices.auth,
         actionsRegistry: actionsRegistryServiceRef,
       },
@@ -54,12 +55,14 @@ export const nestedClustersPlugin = createBackendPlugin({
         permissionsRegistry,
         scheduler,
         catalog,
+        userInfo,
         auth,
         actionsRegistry,
       }) {
         const lifecycle = new ClusterLifecycleService({
           hosts,
           catalog,
+          userInfo,
           logger,
         });
 

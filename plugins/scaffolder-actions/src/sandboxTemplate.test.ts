@@ -14,15 +14,20 @@ import {
   startHostSimulator,
 } from '@nested-clusters/host-simulator';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the end-to-end test runs the real backend plugin
+import {
+  authKeepingActor,
+  userInfoFromOrg,
+} from '@nested-clusters/plugin-nested-clusters-backend/testUtils';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the end-to-end test runs the real backend plugin
 import nestedClustersPlugin, {
   nestedClustersExamplePolicyModule,
 } from '@nested-clusters/plugin-nested-clusters-backend';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import yaml from 'yaml';
-import { authKeepingActor } from './__testUtils__/authKeepingActor';
 import scaffolderModuleNestedClusters from './index';
 
 const GUEST = mockCredentials.user.header('user:default/guest');
@@ -73,7 +78,14 @@ describe('software templates, end to end', () => {
         permissionPlugin,
         nestedClustersExamplePolicyModule,
         permissionsServiceFactory,
-        authKeepingActor,
+        authKeepingActor(),
+        userInfoFromOrg(
+          yaml
+            .parseAllDocuments(
+              readFileSync(path.join(examplesDir, 'org.yaml'), 'utf8'),
+            )
+            .map(doc => doc.toJSON()),
+        ),
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://localhost:3000' },

@@ -132,6 +132,33 @@ describe('refusals and failures', () => {
     secrets.push(kc.getCurrentUser()!.token!);
   });
 
+  it('refuses to give a cluster to a group the caller is not in', async () => {
+    const res = await create(
+      { name: 'not-mine', profile: 'sandbox', owner: 'group:default/team-a' },
+      USERS.bob,
+    );
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe(
+      'owner: group:default/team-a is not you or one of your groups',
+    );
+    expect((await get('/clusters/alpha/not-mine', USERS.bob)).status).toBe(404);
+  });
+
+  it('makes the caller the owner of a cluster for another team’s component', async () => {
+    const res = await create(
+      {
+        name: 'bob-on-web-shop',
+        profile: 'sandbox',
+        host: 'alpha',
+        entityRef: 'component:default/web-shop',
+      },
+      USERS.bob,
+      '?dryRun=true',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.owner).toBe('user:default/bob');
+  });
+
   it('refuses a taken name with 409', async () => {
     const res = await create({
       name: 'team-a-box',

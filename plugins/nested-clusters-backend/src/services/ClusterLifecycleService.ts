@@ -2,6 +2,7 @@ import {
   BackstageCredentials,
   BackstageUserPrincipal,
   LoggerService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
   Entity,
@@ -12,6 +13,7 @@ import {
 import {
   ConflictError,
   InputError,
+  NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
@@ -60,6 +62,7 @@ export interface CreatePlan {
 export interface ClusterLifecycleOptions {
   hosts: NestedClustersHostsService;
   catalog: CatalogService;
+  userInfo: UserInfoService;
   logger: LoggerService;
 }
 
@@ -70,11 +73,13 @@ export interface ClusterLifecycleOptions {
 export class ClusterLifecycleService {
   private readonly hosts: NestedClustersHostsService;
   private readonly catalog: CatalogService;
+  private readonly userInfo: UserInfoService;
   private readonly logger: LoggerService;
 
   constructor(options: ClusterLifecycleOptions) {
     this.hosts = options.hosts;
     this.catalog = options.catalog;
+    this.userInfo = options.userInfo;
     this.logger = options.logger;
   }
 
@@ -182,6 +187,11 @@ export class ClusterLifecycleService {
       }
       componentOwner = ownerOf(entity);
     }
+    // Ownership decides who may manage the cluster and whose quota it uses,
+    // so callers can only give it to themselves or a group they belong to.
+    const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+      credentials,
+    );
     let owner: string;
     if (request.owner !== undefined) {
       owner = normalizeRef(request.owner, 'owner', 'group');
@@ -189,8 +199,15 @@ export class ClusterLifecycleService {
       if (kind !== 'group' && kind !== 'user') {
         throw new InputError(`owner: must be a group or user, got "${owner}"`);
       }
+      if (!ownershipEntityRefs.includes(owner)) {
+        throw new NotAllowedError(
+          `owner: ${owner} is not you or one of your groups`,
+        );
+      }
+    } else if (componentOwner && ownershipEntityRefs.includes(componentOwner)) {
+      owner = componentOwner;
     } else {
-      owner = componentOwner ?? createdBy;
+      owner = createdBy;
     }
 
     const ownerCount = (await this.hosts.listClusters({ owner })).items.length;

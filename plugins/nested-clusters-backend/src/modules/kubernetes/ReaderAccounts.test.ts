@@ -42,6 +42,9 @@ describe('ReaderAccounts', () => {
     lifecycle = new ClusterLifecycleService({
       hosts,
       catalog: catalogServiceMock({ entities: exampleEntities() }),
+      userInfo: mockServices.userInfo({
+        ownershipEntityRefs: ['user:default/guest', 'group:default/team-a'],
+      }),
       logger,
     });
     const plan = await lifecycle.planCreate(

@@ -156,6 +156,9 @@ describe('nested-clusters kubernetes cluster supplier', () => {
       const lifecycle = new ClusterLifecycleService({
         hosts,
         catalog: catalogServiceMock({ entities }),
+        userInfo: mockServices.userInfo({
+          ownershipEntityRefs: ['user:default/guest', 'group:default/team-a'],
+        }),
         logger,
       });
       const supplier = new NestedClusterSupplier(

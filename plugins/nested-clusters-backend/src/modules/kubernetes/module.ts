@@ -25,6 +25,7 @@ export const nestedClustersKubernetesModule = createBackendModule({
         clusterSupplier: kubernetesClusterSupplierExtensionPoint,
         hosts: nestedClustersHostsServiceRef,
         catalog: catalogServiceRef,
+        userInfo: coreServices.userInfo,
       },
       async init({
         logger,
@@ -32,12 +33,14 @@ export const nestedClustersKubernetesModule = createBackendModule({
         clusterSupplier,
         hosts,
         catalog,
+        userInfo,
       }) {
         // The same kubeconfig code path as the download, without its HTTP authorization:
         // the admin kubeconfig stays in this process and is used only inside the cluster.
         const lifecycle = new ClusterLifecycleService({
           hosts,
           catalog,
+          userInfo,
           logger,
         });
         const readers = new ReaderAccounts({
