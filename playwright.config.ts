@@ -21,7 +21,7 @@ export default defineConfig({
     url: 'http://localhost:7007/.backstage/health/v1/readiness',
     timeout: 600_000,
     reuseExistingServer: !process.env.CI,
-    stdout: 'pipe',
+    stdout: 'ignore',
   },
   use: {
     baseURL: 'http://localhost:7007',

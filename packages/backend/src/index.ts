@@ -42,6 +42,8 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 // Running nested clusters in the Kubernetes tab, through a read-only account.
 backend.add(nestedClustersKubernetesModule);
 backend.add(import('@backstage/plugin-user-settings-backend'));
+// Pushes user-settings changes to open browser tabs.
+backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.start();
