@@ -105,6 +105,13 @@ const BUILTINS: { group: string; version: string; types: BuiltinSpec[] }[] = [
     ],
   },
   {
+    group: 'autoscaling',
+    version: 'v2',
+    types: [
+      { kind: 'HorizontalPodAutoscaler', status: true, shortNames: ['hpa'] },
+    ],
+  },
+  {
     group: 'rbac.authorization.k8s.io',
     version: 'v1',
     types: [
