@@ -13,32 +13,48 @@ export class ClusterExpiry {
     private readonly logger: LoggerService,
   ) {}
 
-  /** Deletes every expired cluster; returns how many deletions started. */
+  /**
+   * Deletes every expired cluster and every create that was cut off halfway;
+   * returns how many deletions started.
+   */
   async run(now: Date = new Date()): Promise<number> {
-    const expired = await this.lifecycle.expiredClusters(now);
+    const batches = [
+      {
+        eventId: 'nested-cluster-expire',
+        reason: 'expired',
+        clusters: await this.lifecycle.expiredClusters(now),
+      },
+      {
+        eventId: 'nested-cluster-abandoned-create',
+        reason: 'its create was cut off before the installer was submitted',
+        clusters: await this.lifecycle.abandonedCreates(now),
+      },
+    ];
     let deleted = 0;
-    for (const cluster of expired) {
-      try {
-        await audited(
-          this.auditor,
-          {
-            eventId: 'nested-cluster-expire',
-            severityLevel: 'high',
-            meta: {
-              host: cluster.host,
-              name: cluster.name,
-              owner: cluster.owner,
-              expiresAt: cluster.expiresAt,
+    for (const { eventId, reason, clusters } of batches) {
+      for (const cluster of clusters) {
+        try {
+          await audited(
+            this.auditor,
+            {
+              eventId,
+              severityLevel: 'high',
+              meta: {
+                host: cluster.host,
+                name: cluster.name,
+                owner: cluster.owner,
+                expiresAt: cluster.expiresAt,
+              },
             },
-          },
-          () => this.lifecycle.delete(cluster),
-        );
-        deleted += 1;
-        this.logger.info(
-          `Deleting expired nested cluster ${cluster.host}/${cluster.name} (expired ${cluster.expiresAt})`,
-        );
-      } catch {
-        // Audited as failed; one failing host must not stop the others, and the next run retries.
+            () => this.lifecycle.delete(cluster),
+          );
+          deleted += 1;
+          this.logger.info(
+            `Deleting nested cluster ${cluster.host}/${cluster.name}: ${reason}`,
+          );
+        } catch {
+          // Audited as failed; one failing host must not stop the others, and the next run retries.
+        }
       }
     }
     return deleted;

@@ -59,6 +59,9 @@ export interface CreatePlan {
   expiresAt: Date;
 }
 
+/** A create submits its installer within seconds; one stuck this long was cut off. */
+const ABANDONED_CREATE_AFTER_MS = 10 * 60_000;
+
 export interface ClusterLifecycleOptions {
   hosts: NestedClustersHostsService;
   catalog: CatalogService;
@@ -514,6 +517,21 @@ export class ClusterLifecycleService {
   }
 
   /** Clusters whose expires-at has passed, on hosts that can be reached. */
+  /**
+   * Creates cut off after the namespace but before the installer (a host
+   * outage or a backend restart mid-create): no request will finish or roll
+   * them back, so the expiry task removes them.
+   */
+  async abandonedCreates(now: Date): Promise<NestedCluster[]> {
+    const { items } = await this.hosts.listClusters();
+    return items.filter(
+      c =>
+        c.status === 'Provisioning' &&
+        c.progress?.completedSteps === 0 &&
+        now.getTime() - Date.parse(c.createdAt) > ABANDONED_CREATE_AFTER_MS,
+    );
+  }
+
   async expiredClusters(now: Date): Promise<NestedCluster[]> {
     const { items } = await this.hosts.listClusters();
     return items.filter(
