@@ -1,3 +1,7 @@
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 /*
  * `yarn bench`: the plugin's figures against the naive baseline, measured in
  * one run. See docs/performance.md for what each figure means.
@@ -215,15 +219,18 @@ async function main() {
       nestedClustersPlugin,
       mockServices.rootConfig.factory({ data: { nestedClusters: rawConfig } }),
       catalogServiceMock.factory({ entities: [] }),
-      mockServices.userInfo.mock({
-        getUserInfo: async () => ({
-          userEntityRef: 'user:default/bench',
-          ownershipEntityRefs: [
-            'user:default/bench',
-            'group:default/team-bench',
-          ],
-        }),
-      }).factory,
+      createServiceFactory({
+        service: coreServices.userInfo,
+        deps: {},
+        factory: () =>
+          mockServices.userInfo({
+            userEntityRef: 'user:default/bench',
+            ownershipEntityRefs: [
+              'user:default/bench',
+              'group:default/team-bench',
+            ],
+          }),
+      }),
     ],
   });
   const base = `http://127.0.0.1:${backend.server.port()}/api/nested-clusters`;
