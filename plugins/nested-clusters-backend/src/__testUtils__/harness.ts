@@ -10,6 +10,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -28,6 +29,8 @@ import { parseAllDocuments } from 'yaml';
 import nestedClustersPlugin, {
   nestedClustersExamplePolicyModule,
 } from '../index';
+import { readNestedClustersConfig } from '../config';
+import { DefaultNestedClustersHostsService } from '../hosts/HostsService';
 import { authKeepingActor, userInfoFromOrg } from '../testUtils';
 
 export { authKeepingActor, userInfoFromOrg };
@@ -140,6 +143,23 @@ export const SANDBOX_PROFILE = {
   maxTtl: '14d',
   values: { sync: { toHost: { ingresses: { enabled: true } } } },
 };
+
+/** A started hosts service with one helm-job host `eu` on the simulator. */
+export function startHostsService(sim: HostSimulator) {
+  const hosts = new DefaultNestedClustersHostsService({
+    config: readNestedClustersConfig(
+      new ConfigReader({
+        nestedClusters: {
+          hosts: [hostConfig({ name: 'eu', sim, installer: 'helm-job' })],
+          profiles: [SANDBOX_PROFILE],
+        },
+      }),
+    ),
+    logger: mockServices.logger.mock(),
+  });
+  hosts.start();
+  return hosts;
+}
 
 /** mockServices.scheduler() returns a MockSchedulerService, whose type is not exported. */
 type MockScheduler = SchedulerService & {

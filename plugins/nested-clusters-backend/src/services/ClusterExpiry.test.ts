@@ -1,11 +1,9 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   HostSimulator,
   startHostSimulator,
 } from '@nested-clusters/host-simulator';
-import { readNestedClustersConfig } from '../config';
 import { DefaultNestedClustersHostsService } from '../hosts/HostsService';
 import {
   ANNOTATIONS,
@@ -17,8 +15,7 @@ import {
   adminClients,
   eventually,
   exampleEntities,
-  hostConfig,
-  SANDBOX_PROFILE,
+  startHostsService,
 } from '../__testUtils__/harness';
 import { ClusterExpiry } from './ClusterExpiry';
 import { ClusterLifecycleService } from './ClusterLifecycleService';
@@ -34,18 +31,7 @@ describe('ClusterExpiry', () => {
 
   beforeAll(async () => {
     sim = await startHostSimulator();
-    hosts = new DefaultNestedClustersHostsService({
-      config: readNestedClustersConfig(
-        new ConfigReader({
-          nestedClusters: {
-            hosts: [hostConfig({ name: 'eu', sim, installer: 'helm-job' })],
-            profiles: [SANDBOX_PROFILE],
-          },
-        }),
-      ),
-      logger: mockServices.logger.mock(),
-    });
-    hosts.start();
+    hosts = startHostsService(sim);
     lifecycle = new ClusterLifecycleService({
       hosts,
       catalog: catalogServiceMock({ entities: exampleEntities() }),

@@ -1,5 +1,4 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
@@ -7,14 +6,12 @@ import {
   startHostSimulator,
 } from '@nested-clusters/host-simulator';
 import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
-import { readNestedClustersConfig } from '../../config';
 import { DefaultNestedClustersHostsService } from '../../hosts/HostsService';
 import { ClusterLifecycleService } from '../../services/ClusterLifecycleService';
 import {
   eventually,
   exampleEntities,
-  hostConfig,
-  SANDBOX_PROFILE,
+  startHostsService,
 } from '../../__testUtils__/harness';
 import { ReaderAccounts } from './ReaderAccounts';
 
@@ -27,18 +24,7 @@ describe('ReaderAccounts', () => {
 
   beforeAll(async () => {
     sim = await startHostSimulator();
-    hosts = new DefaultNestedClustersHostsService({
-      config: readNestedClustersConfig(
-        new ConfigReader({
-          nestedClusters: {
-            hosts: [hostConfig({ name: 'eu', sim, installer: 'helm-job' })],
-            profiles: [SANDBOX_PROFILE],
-          },
-        }),
-      ),
-      logger,
-    });
-    hosts.start();
+    hosts = startHostsService(sim);
     lifecycle = new ClusterLifecycleService({
       hosts,
       catalog: catalogServiceMock({ entities: exampleEntities() }),
