@@ -1,9 +1,4 @@
 import { createBackend } from '@backstage/backend-defaults';
-import {
-  nestedClustersCatalogModule,
-  nestedClustersKubernetesModule,
-  nestedClustersSearchModule,
-} from '@nested-clusters/plugin-nested-clusters-backend';
 
 const backend = createBackend();
 
@@ -20,7 +15,9 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // A Resource entity per nested cluster, updated from the hosts' watch cache.
-backend.add(nestedClustersCatalogModule);
+backend.add(
+  import('@nested-clusters/plugin-catalog-backend-module-nested-clusters'),
+);
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(
@@ -29,18 +26,24 @@ backend.add(
 
 backend.add(import('@backstage/plugin-permission-backend'));
 // Owners-only updates, deletes and kubeconfigs for nested clusters; all else allowed.
-backend.add(import('./permissionPolicy'));
+backend.add(
+  import('@nested-clusters/plugin-permission-backend-module-nested-clusters'),
+);
 
 backend.add(import('@nested-clusters/plugin-nested-clusters-backend'));
 
 // Without an engine module, search uses the in-memory Lunr engine.
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
-backend.add(nestedClustersSearchModule);
+backend.add(
+  import('@nested-clusters/plugin-search-backend-module-nested-clusters'),
+);
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 // Running nested clusters in the Kubernetes tab, through a read-only account.
-backend.add(nestedClustersKubernetesModule);
+backend.add(
+  import('@nested-clusters/plugin-kubernetes-backend-module-nested-clusters'),
+);
 backend.add(import('@backstage/plugin-user-settings-backend'));
 // Pushes user-settings changes to open browser tabs.
 backend.add(import('@backstage/plugin-signals-backend'));

@@ -2,9 +2,14 @@ import {
   HostError,
   NestedCluster,
 } from '@nested-clusters/plugin-nested-clusters-common';
-import { HostConfig, NestedClustersConfig } from '../src/config';
-import { HostClient, describeHostError } from '../src/hosts/HostClient';
 import {
+  createInstaller,
+  deriveStatus,
+  describeHostError,
+  HostClient,
+  HostConfig,
+  Installer,
+  NestedClustersConfig,
   ANNOTATIONS,
   CLUSTER_NAME_LABEL,
   InstallerRecord,
@@ -17,10 +22,7 @@ import {
   reducePod,
   reduceStatefulSet,
   StatefulSetRecord,
-} from '../src/hosts/records';
-import { deriveStatus } from '../src/hosts/status';
-import { createInstaller, Installer } from '../src/installers';
-import { reduceJob } from '../src/installers/HelmJobInstaller';
+} from '@nested-clusters/plugin-nested-clusters-node';
 import { clusterValues } from '../src/services/values';
 
 interface BaselineHost {
@@ -164,8 +166,9 @@ export class NaiveBaseline {
     const podsByNs = group<PodRecord>(
       pods.items.map(reducePod).filter(defined),
     );
+    const installerObjects = host.installer.watchedResource(host.client);
     const jobsByNs = group<InstallerRecord>(
-      jobs.items.map(reduceJob).filter(defined),
+      jobs.items.map(job => installerObjects.reduce(job)).filter(defined),
     );
     return namespaces.items
       .map(reduceNamespace)

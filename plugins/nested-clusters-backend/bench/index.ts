@@ -20,8 +20,8 @@ import {
 import { fork } from 'node:child_process';
 import os from 'node:os';
 import nestedClustersPlugin from '../src';
-import { readNestedClustersConfig } from '../src/config';
-import { DefaultNestedClustersHostsService } from '../src/hosts/HostsService';
+import { readNestedClustersConfig } from '@nested-clusters/plugin-nested-clusters-node';
+import { DefaultNestedClustersHostsService } from '@nested-clusters/plugin-nested-clusters-node';
 import {
   nestedClustersConfig,
   SeededCluster,

@@ -10,12 +10,12 @@ import {
   parseNestedClusterResourceRef,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { registerNestedClusterActions } from './actions/createNestedClusterActions';
-import { nestedClustersHostsServiceRef } from './hosts/HostsService';
+import { nestedClustersHostsServiceRef } from '@nested-clusters/plugin-nested-clusters-node';
 import { ClusterAuthorizer } from './permissions/ClusterAuthorizer';
 import {
   nestedClusterPermissionResourceRef,
   nestedClusterRules,
-} from './permissions/rules';
+} from '@nested-clusters/plugin-nested-clusters-node';
 import { createRouter } from './router';
 import { ClusterExpiry } from './services/ClusterExpiry';
 import { ClusterLifecycleService } from './services/ClusterLifecycleService';

@@ -17,11 +17,10 @@ import {
 import {
   authKeepingActor,
   userInfoFromOrg,
-} from '@nested-clusters/plugin-nested-clusters-backend/testUtils';
+} from '@nested-clusters/test-harness';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the end-to-end test runs the real backend plugin
-import nestedClustersPlugin, {
-  nestedClustersExamplePolicyModule,
-} from '@nested-clusters/plugin-nested-clusters-backend';
+import nestedClustersPlugin from '@nested-clusters/plugin-nested-clusters-backend';
+import nestedClustersExamplePolicyModule from '@nested-clusters/plugin-permission-backend-module-nested-clusters';
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';

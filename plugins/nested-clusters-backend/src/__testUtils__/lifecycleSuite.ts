@@ -6,7 +6,12 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { EXPIRY_TASK_ID } from '../plugin';
-import { AdminClients, eventually, Harness, USERS } from './harness';
+import {
+  AdminClients,
+  eventually,
+  Harness,
+  USERS,
+} from '@nested-clusters/test-harness';
 import { expectMatchesSpec } from './openapi';
 
 /** Where the lifecycle runs: a simulated or a real host behind a test backend. */

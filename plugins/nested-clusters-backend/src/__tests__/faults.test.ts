@@ -10,7 +10,7 @@ import {
   Harness,
   startBackend,
   USERS,
-} from '../__testUtils__/harness';
+} from '@nested-clusters/test-harness';
 
 jest.setTimeout(90_000);
 

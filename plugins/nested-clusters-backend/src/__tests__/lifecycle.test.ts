@@ -2,7 +2,11 @@ import {
   HostSimulator,
   startHostSimulator,
 } from '@nested-clusters/host-simulator';
-import { adminClients, Harness, startBackend } from '../__testUtils__/harness';
+import {
+  adminClients,
+  Harness,
+  startBackend,
+} from '@nested-clusters/test-harness';
 import { lifecycleSuite } from '../__testUtils__/lifecycleSuite';
 
 jest.setTimeout(60_000);

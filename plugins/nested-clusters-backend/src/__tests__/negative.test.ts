@@ -11,7 +11,7 @@ import {
   Harness,
   startBackend,
   USERS,
-} from '../__testUtils__/harness';
+} from '@nested-clusters/test-harness';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
 
 jest.setTimeout(60_000);

@@ -5,12 +5,16 @@ import {
   HostSimulator,
   startHostSimulator,
 } from '@nested-clusters/host-simulator';
-import { nestedClustersExamplePolicyModule } from '../index';
-import { eventually, exampleEntities, USERS } from '../__testUtils__/harness';
+import nestedClustersExamplePolicyModule from '@nested-clusters/plugin-permission-backend-module-nested-clusters';
+import {
+  eventually,
+  exampleEntities,
+  USERS,
+} from '@nested-clusters/test-harness';
 import {
   PortalBackend,
   startPortalBackend,
-} from '../modules/__testUtils__/portal';
+} from '@nested-clusters/test-harness';
 
 const ACTIONS = {
   'list-nested-clusters': {

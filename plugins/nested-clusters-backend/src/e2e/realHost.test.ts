@@ -1,5 +1,9 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { adminClients, Harness, startBackend } from '../__testUtils__/harness';
+import {
+  adminClients,
+  Harness,
+  startBackend,
+} from '@nested-clusters/test-harness';
 import { lifecycleSuite } from '../__testUtils__/lifecycleSuite';
 
 /**

@@ -12,7 +12,7 @@ import {
   nestedClusterConditions,
   nestedClusterRules,
   NestedClusterPredicate,
-} from './rules';
+} from '@nested-clusters/plugin-nested-clusters-node';
 
 const base: NestedCluster = {
   name: 'a',

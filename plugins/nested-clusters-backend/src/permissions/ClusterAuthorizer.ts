@@ -21,7 +21,7 @@ import {
   NestedCluster,
   nestedClusterResourceRef,
 } from '@nested-clusters/plugin-nested-clusters-common';
-import { NestedClusterPredicate } from './rules';
+import { NestedClusterPredicate } from '@nested-clusters/plugin-nested-clusters-node';
 
 /**
  * Asks the permission framework about the calling user's credentials, and

@@ -1,5 +1,5 @@
 import { NestedClusterStatus } from '@nested-clusters/plugin-nested-clusters-common';
-import { adminClients, eventually } from '../__testUtils__/harness';
+import { adminClients, eventually } from '@nested-clusters/test-harness';
 import {
   clearError,
   consistency,

@@ -1,4 +1,4 @@
-import { eventually } from '../__testUtils__/harness';
+import { eventually } from '@nested-clusters/test-harness';
 import {
   ApiAnswer,
   clearError,

@@ -9,7 +9,7 @@ import {
   CLUSTER_NAME_LABEL,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
-} from '../hosts/records';
+} from '@nested-clusters/plugin-nested-clusters-node';
 
 /** What a test or benchmark needs to reach one simulated host. */
 export interface SimulatedHost {

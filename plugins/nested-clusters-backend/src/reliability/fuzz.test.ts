@@ -1,6 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Agent, request as httpRequest } from 'node:http';
-import { eventually } from '../__testUtils__/harness';
+import { eventually } from '@nested-clusters/test-harness';
 import {
   AuditLog,
   HostInspector,

@@ -7,8 +7,8 @@ import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { adminClients, eventually } from '../__testUtils__/harness';
-import { ANNOTATIONS } from '../hosts/records';
+import { adminClients, eventually } from '@nested-clusters/test-harness';
+import { ANNOTATIONS } from '@nested-clusters/plugin-nested-clusters-node';
 import { EXPIRY_TASK_ID } from '../plugin';
 import {
   AuditLog,

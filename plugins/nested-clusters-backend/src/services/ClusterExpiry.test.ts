@@ -4,19 +4,19 @@ import {
   HostSimulator,
   startHostSimulator,
 } from '@nested-clusters/host-simulator';
-import { DefaultNestedClustersHostsService } from '../hosts/HostsService';
+import { DefaultNestedClustersHostsService } from '@nested-clusters/plugin-nested-clusters-node';
 import {
   ANNOTATIONS,
   CLUSTER_NAME_LABEL,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
-} from '../hosts/records';
+} from '@nested-clusters/plugin-nested-clusters-node';
 import {
   adminClients,
   eventually,
   exampleEntities,
   startHostsService,
-} from '../__testUtils__/harness';
+} from '@nested-clusters/test-harness';
 import { ClusterExpiry } from './ClusterExpiry';
 import { ClusterLifecycleService } from './ClusterLifecycleService';
 

@@ -29,9 +29,12 @@ import {
   ProfileSummary,
   validateClusterName,
 } from '@nested-clusters/plugin-nested-clusters-common';
-import { ProfileConfig } from '../config';
-import { ObjectRef } from '../hosts/HostClient';
-import { Host, NestedClustersHostsService } from '../hosts/HostsService';
+import { ProfileConfig } from '@nested-clusters/plugin-nested-clusters-node';
+import { ObjectRef } from '@nested-clusters/plugin-nested-clusters-node';
+import {
+  Host,
+  NestedClustersHostsService,
+} from '@nested-clusters/plugin-nested-clusters-node';
 import {
   ANNOTATIONS,
   CLUSTER_NAME_LABEL,
@@ -41,11 +44,10 @@ import {
   PAUSED_DATE_ANNOTATION,
   PAUSED_REPLICAS_ANNOTATION,
   timestamp,
-} from '../hosts/records';
-import { PROVISIONING_STEPS } from '../hosts/status';
+} from '@nested-clusters/plugin-nested-clusters-node';
+import { PROVISIONING_STEPS } from '@nested-clusters/plugin-nested-clusters-node';
 import { QuotaExceededError } from './errors';
-import { rewriteKubeconfig } from './kubeconfig';
-import { clusterValues, exposureUrl } from './values';
+import { clusterValues } from './values';
 
 /** A validated create request: everything needed to create, nothing created yet. */
 export interface CreatePlan {
@@ -485,35 +487,8 @@ export class ClusterLifecycleService {
   }
 
   /** The cluster's kubeconfig, pointed at the host's exposure, context `<host>-<name>`. */
-  async kubeconfig(cluster: NestedCluster): Promise<string> {
-    if (cluster.status === 'Deleting') {
-      throw new ConflictError(
-        `Nested cluster "${cluster.name}" on host "${cluster.host}" is being deleted`,
-      );
-    }
-    const host = this.hosts.host(cluster.host);
-    const secret = host.installer.kubeconfigSecret(cluster.name);
-    let source: string | undefined;
-    try {
-      source = await host.client.readSecretKey(
-        cluster.namespace,
-        secret.name,
-        secret.key,
-      );
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) {
-        throw error;
-      }
-    }
-    if (!source) {
-      throw new ConflictError(
-        `The kubeconfig of nested cluster "${cluster.name}" on host "${cluster.host}" is not available yet: it is ${cluster.status}`,
-      );
-    }
-    return rewriteKubeconfig(source, {
-      contextName: `${cluster.host}-${cluster.name}`,
-      server: exposureUrl(host.config, cluster.name, cluster.namespace),
-    });
+  kubeconfig(cluster: NestedCluster): Promise<string> {
+    return this.hosts.adminKubeconfig(cluster);
   }
 
   /** Clusters whose expires-at has passed, on hosts that can be reached. */

@@ -1,6 +1,7 @@
-import { readNestedClustersConfig } from '../config';
+import { readNestedClustersConfig } from '@nested-clusters/plugin-nested-clusters-node';
 import { ConfigReader } from '@backstage/config';
-import { clusterValues, exposureUrl, mergeValues } from './values';
+import { exposureUrl } from '@nested-clusters/plugin-nested-clusters-node';
+import { clusterValues, mergeValues } from './values';
 
 const config = readNestedClustersConfig(
   new ConfigReader({

@@ -1,4 +1,8 @@
-import { HostConfig, ProfileConfig } from '../config';
+import {
+  exposureUrl,
+  HostConfig,
+  ProfileConfig,
+} from '@nested-clusters/plugin-nested-clusters-node';
 
 type Values = Record<string, unknown>;
 
@@ -20,17 +24,6 @@ export function mergeValues(base: Values, override: Values): Values {
     }
   }
   return result;
-}
-
-/** The URL users reach a nested cluster's API server at, from the host's exposure. */
-export function exposureUrl(
-  host: HostConfig,
-  name: string,
-  namespace: string,
-): string {
-  return host.exposure.pattern
-    .replaceAll('{name}', name)
-    .replaceAll('{namespace}', namespace);
 }
 
 /**

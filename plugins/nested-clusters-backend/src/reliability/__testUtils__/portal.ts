@@ -34,20 +34,21 @@ import {
   ListClustersResponse,
   NestedCluster,
 } from '@nested-clusters/plugin-nested-clusters-common';
-import { readNestedClustersConfig } from '../../config';
+import { readNestedClustersConfig } from '@nested-clusters/plugin-nested-clusters-node';
 import {
   DefaultNestedClustersHostsService,
   nestedClustersHostsServiceRef,
-} from '../../hosts/HostsService';
-import { MANAGED_SELECTOR } from '../../hosts/records';
-import nestedClustersPlugin, { nestedClustersExamplePolicyModule } from '../..';
+} from '@nested-clusters/plugin-nested-clusters-node';
+import { MANAGED_SELECTOR } from '@nested-clusters/plugin-nested-clusters-node';
+import nestedClustersPlugin from '../..';
+import nestedClustersExamplePolicyModule from '@nested-clusters/plugin-permission-backend-module-nested-clusters';
 import {
   adminClients,
   authKeepingActor,
   CapturingLogger,
   exampleEntities,
   userInfoFromOrg,
-} from '../../__testUtils__/harness';
+} from '@nested-clusters/test-harness';
 import {
   NAMESPACE_PREFIX,
   nestedClustersConfig,

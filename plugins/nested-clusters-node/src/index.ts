@@ -1,0 +1,72 @@
+/**
+ * Node library of the Nested Clusters plugins: the root-scoped hosts service
+ * (one watch cache per host cluster) that the backend plugin and the catalog,
+ * search and Kubernetes modules share, its configuration, the installers and
+ * the permission rules.
+ *
+ * @packageDocumentation
+ */
+export {
+  readNestedClustersConfig,
+  type HostAuthConfig,
+  type HostConfig,
+  type NestedClustersConfig,
+  type ProfileConfig,
+} from './config';
+export {
+  nestedClustersHostsServiceRef,
+  DefaultNestedClustersHostsService,
+  type NestedClustersHostsService,
+  type HostsServiceOptions,
+  type NestedClusterEvent,
+  type ClusterQuery,
+  type Host,
+} from './hosts/HostsService';
+export type { HostHealth } from './hosts/HostCache';
+export {
+  HostClient,
+  describeHostError,
+  type ObjectRef,
+} from './hosts/HostClient';
+export type { Backoff, WatchedResource } from './hosts/ResourceWatcher';
+export {
+  ANNOTATIONS,
+  CLUSTER_NAME_LABEL,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  MANAGED_SELECTOR,
+  PAUSED_ANNOTATION,
+  PAUSED_DATE_ANNOTATION,
+  PAUSED_REPLICAS_ANNOTATION,
+  timestamp,
+  reduceNamespace,
+  reducePod,
+  reduceStatefulSet,
+  type InstallerRecord,
+  type NamespaceRecord,
+  type PodRecord,
+  type StatefulSetRecord,
+} from './hosts/records';
+export { PROVISIONING_STEPS, deriveStatus } from './hosts/status';
+export { exposureUrl, rewriteKubeconfig } from './hosts/kubeconfig';
+export {
+  createInstaller,
+  type Installer,
+  type InstallRequest,
+  type ObjectPatch,
+} from './installers';
+export {
+  nestedClusterPermissionResourceRef,
+  nestedClusterRules,
+  nestedClusterConditions,
+  createNestedClusterConditionalDecision,
+  type IsOwnerParams,
+  type HasComponentParams,
+  type NestedClusterPredicate,
+} from './permissions/rules';
+export {
+  CLUSTERS_PAGE_PATH,
+  clusterEntityName,
+  clusterPagePath,
+  shortRef,
+} from './clusterRefs';

@@ -1,0 +1,89 @@
+import {
+  AuthService,
+  coreServices,
+  createBackendModule,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import {
+  nestedClusterCreatePermission,
+  nestedClusterReadPermission,
+  RESOURCE_TYPE_NESTED_CLUSTER,
+} from '@nested-clusters/plugin-nested-clusters-common';
+import {
+  createNestedClusterConditionalDecision,
+  nestedClusterConditions,
+} from '@nested-clusters/plugin-nested-clusters-node';
+
+/**
+ * The example app's policy: anyone signed in can create and read nested
+ * clusters; only owners (the owning group's members, or the creator) can
+ * update, delete and download kubeconfigs. Every other permission is allowed,
+ * so the catalog, scaffolder and search keep working as with allow-all.
+ */
+export class NestedClustersExamplePolicy implements PermissionPolicy {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly userInfo: UserInfoService,
+  ) {}
+
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const { permission } = request;
+    const credentials =
+      user && this.auth.isPrincipal(user.credentials, 'user')
+        ? user.credentials
+        : undefined;
+    if (permission.name === nestedClusterCreatePermission.name) {
+      return {
+        result: credentials ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
+    }
+    if (isResourcePermission(permission, RESOURCE_TYPE_NESTED_CLUSTER)) {
+      if (!credentials) {
+        return { result: AuthorizeResult.DENY };
+      }
+      if (permission.name === nestedClusterReadPermission.name) {
+        return { result: AuthorizeResult.ALLOW };
+      }
+      const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+        credentials,
+      );
+      return createNestedClusterConditionalDecision(
+        permission,
+        nestedClusterConditions.isOwner({ claims: ownershipEntityRefs }),
+      );
+    }
+    return { result: AuthorizeResult.ALLOW };
+  }
+}
+
+/** Installs {@link NestedClustersExamplePolicy} as the permission backend's policy. */
+export const nestedClustersExamplePolicyModule = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'nested-clusters-example-policy',
+  register(env) {
+    env.registerInit({
+      deps: {
+        policy: policyExtensionPoint,
+        auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
+      },
+      async init({ policy, auth, userInfo }) {
+        policy.setPolicy(new NestedClustersExamplePolicy(auth, userInfo));
+      },
+    });
+  },
+});

@@ -1,0 +1,93 @@
+import {
+  DocumentCollatorFactory,
+  IndexableDocument,
+} from '@backstage/plugin-search-common';
+import {
+  NestedCluster,
+  nestedClusterReadPermission,
+  nestedClusterResourceRef,
+} from '@nested-clusters/plugin-nested-clusters-common';
+import { Readable } from 'node:stream';
+import { NestedClustersHostsService } from '@nested-clusters/plugin-nested-clusters-node';
+import {
+  CLUSTERS_PAGE_PATH,
+  clusterPagePath,
+  shortRef,
+} from '@nested-clusters/plugin-nested-clusters-node';
+
+/** The search document type of nested clusters. */
+export const NESTED_CLUSTER_DOCUMENT_TYPE = 'nested-cluster';
+
+/** A `nested-cluster` search document; the frontend's result item reads these fields. */
+export interface NestedClusterDocument extends IndexableDocument {
+  host: string;
+  status: string;
+  component: string;
+  owner: string;
+  kubernetesVersion: string;
+}
+
+/** The clusters page; it names no cluster, so it needs no per-document check. */
+export const CLUSTERS_PAGE_DOCUMENT: NestedClusterDocument = {
+  title: 'Nested clusters',
+  text: 'Your nested (virtual) clusters on all hosts, and the health and capacity of the hosts.',
+  location: CLUSTERS_PAGE_PATH,
+  host: '',
+  status: '',
+  component: '',
+  owner: '',
+  kubernetesVersion: '',
+};
+
+/**
+ * Emits one document per nested cluster from the hosts' watch cache (no
+ * calls to the hosts). Each document carries the cluster's resource ref, so
+ * the search backend checks `nested-clusters.cluster.read` per document.
+ */
+export class NestedClusterCollatorFactory implements DocumentCollatorFactory {
+  readonly type = NESTED_CLUSTER_DOCUMENT_TYPE;
+  readonly visibilityPermission = nestedClusterReadPermission;
+
+  constructor(private readonly hosts: NestedClustersHostsService) {}
+
+  async getCollator(): Promise<Readable> {
+    return Readable.from(this.documents());
+  }
+
+  private async *documents(): AsyncGenerator<NestedClusterDocument> {
+    // Always at least one document: the Lunr engine keeps the previous index
+    // when a run yields none, so the last deleted cluster would stay findable.
+    yield CLUSTERS_PAGE_DOCUMENT;
+    const { items } = await this.hosts.listClusters();
+    for (const cluster of items) {
+      yield toDocument(cluster);
+    }
+  }
+}
+
+export function toDocument(cluster: NestedCluster): NestedClusterDocument {
+  const component = cluster.component ?? '';
+  const version = cluster.kubernetesVersion ?? '';
+  // Short names first: "web-shop" and "team-a" are what people type.
+  const text = [
+    `Nested cluster ${cluster.name} on host ${cluster.host}, ${cluster.status}.`,
+    component && `Component ${shortRef(component)} (${component}).`,
+    `Owner ${shortRef(cluster.owner)} (${cluster.owner}).`,
+    version && `Kubernetes ${version}.`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return {
+    title: cluster.name,
+    text,
+    location: clusterPagePath(cluster),
+    host: cluster.host,
+    status: cluster.status,
+    component,
+    owner: cluster.owner,
+    kubernetesVersion: version,
+    authorization: {
+      resourceRef: nestedClusterResourceRef(cluster.host, cluster.name),
+    },
+  };
+}
