@@ -28,7 +28,7 @@ export interface RequestAttributes {
   name?: string;
 }
 
-interface PolicyRule {
+export interface PolicyRule {
   verbs?: string[];
   apiGroups?: string[];
   resources?: string[];
@@ -134,7 +134,8 @@ export class Authenticator {
     );
   }
 
-  private allows(grant: TokenGrant, attrs: RequestAttributes): boolean {
+  /** Whether the grant allows the request (SelfSubjectAccessReview). */
+  allows(grant: TokenGrant, attrs: RequestAttributes): boolean {
     if (grant.serviceAccount) {
       return this.rbacAllows(grant.serviceAccount, attrs);
     }
@@ -155,10 +156,43 @@ export class Authenticator {
     return true;
   }
 
+  /** The resource rules the grant has in a namespace (SelfSubjectRulesReview). */
+  rulesFor(grant: TokenGrant, namespace: string): PolicyRule[] {
+    if (grant.serviceAccount) {
+      return this.boundRoles(grant.serviceAccount, namespace).flatMap(rulesOf);
+    }
+    const verbs = grant.verbs ?? ['*'];
+    if (!grant.namespaces) {
+      return [{ verbs, apiGroups: ['*'], resources: ['*'] }];
+    }
+    if (grant.namespaces.includes(namespace)) {
+      return [
+        { verbs, apiGroups: ['*'], resources: ['*'] },
+        {
+          verbs,
+          apiGroups: [''],
+          resources: ['namespaces'],
+          resourceNames: [namespace],
+        },
+      ];
+    }
+    return [];
+  }
+
   private rbacAllows(
     sa: { namespace: string; name: string },
     attrs: RequestAttributes,
   ) {
+    return this.boundRoles(sa, attrs.namespace).some(role =>
+      rulesOf(role).some(rule => ruleAllows(rule, attrs)),
+    );
+  }
+
+  /** The Roles and ClusterRoles bound to a ServiceAccount, cluster-wide and in `namespace`. */
+  private boundRoles(
+    sa: { namespace: string; name: string },
+    namespace: string | undefined,
+  ): KubeObject[] {
     const subjectMatches = (subjects: unknown) =>
       Array.isArray(subjects) &&
       subjects.filter(isJsonObject).some(raw => {
@@ -175,6 +209,7 @@ export class Authenticator {
         }
         return false;
       });
+    const roles: KubeObject[] = [];
     const roleRefOf = (binding: KubeObject) =>
       isJsonObject(binding.roleRef) ? binding.roleRef : {};
     for (const binding of this.store.list(
@@ -187,17 +222,15 @@ export class Authenticator {
           undefined,
           String(ref.name),
         );
-        if (rulesOf(role).some(rule => ruleAllows(rule, attrs))) {
-          return true;
-        }
+        if (role) roles.push(role);
       }
     }
-    if (!attrs.namespace) {
-      return false;
+    if (!namespace) {
+      return roles;
     }
     for (const binding of this.store.list(
       'rbac.authorization.k8s.io/rolebindings',
-      attrs.namespace,
+      namespace,
     )) {
       if (subjectMatches(binding.subjects)) {
         const ref = roleRefOf(binding);
@@ -210,14 +243,12 @@ export class Authenticator {
               )
             : this.store.get(
                 'rbac.authorization.k8s.io/roles',
-                attrs.namespace,
+                namespace,
                 String(ref.name),
               );
-        if (rulesOf(role).some(rule => ruleAllows(rule, attrs))) {
-          return true;
-        }
+        if (role) roles.push(role);
       }
     }
-    return false;
+    return roles;
   }
 }

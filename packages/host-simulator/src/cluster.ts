@@ -17,6 +17,7 @@ import { ControllerRuntime, Logger } from './controllers/runtime';
 import {
   deploymentController,
   jobController,
+  replicaSetController,
   statefulSetController,
 } from './controllers/workloads';
 import { FaultController } from './faults';
@@ -109,6 +110,7 @@ export class Cluster {
       kubelet,
       statefulSetController,
       deploymentController,
+      replicaSetController,
       jobController,
     ]) {
       this.unsubscribers.push(controller(this.context));

@@ -17,6 +17,8 @@ export interface ResourceType {
   builtin: boolean;
   /** Extra subresources served besides `status`, e.g. `token` on serviceaccounts. */
   subresources?: string[];
+  /** The verbs served, when not all of them (the review types are create-only). */
+  verbs?: string[];
 }
 
 export const ALL_VERBS = [
@@ -45,7 +47,14 @@ interface BuiltinSpec {
   status?: boolean;
   shortNames?: string[];
   subresources?: string[];
+  verbs?: string[];
+  /** Older versions also served (kubectl 1.20's generators use batch/v1beta1 and policy/v1beta1). */
+  olderVersions?: string[];
 }
+
+const SCALE = ['scale'];
+/** Streaming pod subresources: served, answered with a clear error (no containers run). */
+const POD_SUBRESOURCES = ['log', 'exec', 'attach', 'portforward'];
 
 const BUILTINS: { group: string; version: string; types: BuiltinSpec[] }[] = [
   {
@@ -67,7 +76,12 @@ const BUILTINS: { group: string; version: string; types: BuiltinSpec[] }[] = [
         shortNames: ['sa'],
         subresources: ['token'],
       },
-      { kind: 'Pod', status: true, shortNames: ['po'], subresources: ['log'] },
+      {
+        kind: 'Pod',
+        status: true,
+        shortNames: ['po'],
+        subresources: POD_SUBRESOURCES,
+      },
       { kind: 'Event', shortNames: ['ev'] },
       {
         kind: 'PersistentVolumeClaim',
@@ -90,9 +104,24 @@ const BUILTINS: { group: string; version: string; types: BuiltinSpec[] }[] = [
     group: 'apps',
     version: 'v1',
     types: [
-      { kind: 'StatefulSet', status: true, shortNames: ['sts'] },
-      { kind: 'Deployment', status: true, shortNames: ['deploy'] },
-      { kind: 'ReplicaSet', status: true, shortNames: ['rs'] },
+      {
+        kind: 'StatefulSet',
+        status: true,
+        shortNames: ['sts'],
+        subresources: SCALE,
+      },
+      {
+        kind: 'Deployment',
+        status: true,
+        shortNames: ['deploy'],
+        subresources: SCALE,
+      },
+      {
+        kind: 'ReplicaSet',
+        status: true,
+        shortNames: ['rs'],
+        subresources: SCALE,
+      },
       { kind: 'DaemonSet', status: true, shortNames: ['ds'] },
     ],
   },
@@ -101,7 +130,12 @@ const BUILTINS: { group: string; version: string; types: BuiltinSpec[] }[] = [
     version: 'v1',
     types: [
       { kind: 'Job', status: true },
-      { kind: 'CronJob', status: true, shortNames: ['cj'] },
+      {
+        kind: 'CronJob',
+        status: true,
+        shortNames: ['cj'],
+        olderVersions: ['v1beta1'],
+      },
     ],
   },
   {
@@ -138,6 +172,7 @@ const BUILTINS: { group: string; version: string; types: BuiltinSpec[] }[] = [
     version: 'v1',
     types: [
       { kind: 'Ingress', status: true, shortNames: ['ing'] },
+      { kind: 'IngressClass', namespaced: false },
       { kind: 'NetworkPolicy', shortNames: ['netpol'] },
     ],
   },
@@ -155,6 +190,37 @@ const BUILTINS: { group: string; version: string; types: BuiltinSpec[] }[] = [
     group: 'coordination.k8s.io',
     version: 'v1',
     types: [{ kind: 'Lease' }],
+  },
+  {
+    group: 'policy',
+    version: 'v1',
+    types: [
+      {
+        kind: 'PodDisruptionBudget',
+        status: true,
+        shortNames: ['pdb'],
+        olderVersions: ['v1beta1'],
+      },
+    ],
+  },
+  {
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    types: [
+      {
+        kind: 'SelfSubjectAccessReview',
+        namespaced: false,
+        verbs: ['create'],
+      },
+      { kind: 'SelfSubjectRulesReview', namespaced: false, verbs: ['create'] },
+    ],
+  },
+  {
+    group: 'authentication.k8s.io',
+    version: 'v1',
+    types: [
+      { kind: 'SelfSubjectReview', namespaced: false, verbs: ['create'] },
+    ],
   },
 ];
 
@@ -178,7 +244,7 @@ export class ResourceRegistry {
       for (const spec of types) {
         this.add({
           group,
-          versions: [version],
+          versions: [version, ...(spec.olderVersions ?? [])],
           kind: spec.kind,
           resource: spec.resource ?? pluralize(spec.kind),
           singular: spec.kind.toLowerCase(),
@@ -188,6 +254,7 @@ export class ResourceRegistry {
           statusSubresource: spec.status ?? false,
           builtin: true,
           subresources: spec.subresources,
+          verbs: spec.verbs,
         });
       }
     }

@@ -14,6 +14,7 @@ export interface Kinds {
   node: ResourceType;
   statefulSet: ResourceType;
   deployment: ResourceType;
+  replicaSet: ResourceType;
   job: ResourceType;
   role: ResourceType;
   roleBinding: ResourceType;
@@ -37,6 +38,7 @@ export function kindsOf(api: ClusterApi): Kinds {
     node: t('', 'nodes'),
     statefulSet: t('apps', 'statefulsets'),
     deployment: t('apps', 'deployments'),
+    replicaSet: t('apps', 'replicasets'),
     job: t('batch', 'jobs'),
     role: t('rbac.authorization.k8s.io', 'roles'),
     roleBinding: t('rbac.authorization.k8s.io', 'rolebindings'),

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { deepClone, isJsonObject, JsonObject } from '../json';
+import {
+  deepClone,
+  deepEqual,
+  isJsonObject,
+  JsonObject,
+  JsonValue,
+} from '../json';
 import { KubeObject, nowIso, StoredObject } from '../model';
 import { ControllerContext } from './context';
 import { recordEvent } from './events';
@@ -210,81 +216,327 @@ export function statefulSetController(ctx: ControllerContext) {
   });
 }
 
-/** Deployment controller (without ReplicaSets): pods `<name>-<hash>-<suffix>`, status counts and conditions. */
+const REVISION = 'deployment.kubernetes.io/revision';
+const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
+const DESIRED_REPLICAS = 'deployment.kubernetes.io/desired-replicas';
+const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
+const HASH_LABEL = 'pod-template-hash';
+/** Deployment annotations the controller does not copy to its ReplicaSets (deployment/util annotationsToSkip). */
+const NOT_COPIED = [
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  REVISION_HISTORY,
+  DESIRED_REPLICAS,
+  MAX_REPLICAS,
+  'deprecated.deployment.rollback.to',
+];
+const SAFE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** The pod-template-hash: FNV-32a of the template, spelled with rand.SafeEncodeString's alphabet. */
+function podTemplateHash(template: unknown): string {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(JSON.stringify(template ?? {}))) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return [...String(hash)]
+    .map(c => SAFE_CHARS[c.charCodeAt(0) % SAFE_CHARS.length])
+    .join('');
+}
+
+/** maxUnavailable of a RollingUpdate strategy (default 25%, rounded down); 0 for Recreate. */
+function maxUnavailable(deploy: KubeObject, replicas: number) {
+  const strategy = field(field(deploy, 'spec'), 'strategy');
+  if (strategy.type === 'Recreate') return 0;
+  const value = field(strategy, 'rollingUpdate').maxUnavailable ?? '25%';
+  return typeof value === 'number'
+    ? value
+    : Math.floor((replicas * parseInt(String(value), 10)) / 100);
+}
+
+function replicasOf(obj: KubeObject) {
+  const replicas = field(obj, 'spec').replicas;
+  return typeof replicas === 'number' ? replicas : 1;
+}
+
+function revisionOf(obj: KubeObject) {
+  return Number(obj.metadata.annotations?.[REVISION] ?? 0) || 0;
+}
+
+/** Drops nulls, empty strings, lists and objects: Go decodes them all to the zero value. */
+function pruneEmpty(value: JsonValue): JsonValue | undefined {
+  if (Array.isArray(value)) {
+    const items = value.map(pruneEmpty).filter(v => v !== undefined);
+    return items.length > 0 ? (items as JsonValue[]) : undefined;
+  }
+  if (isJsonObject(value)) {
+    const entries = Object.entries(value)
+      .map(([k, v]) => [k, pruneEmpty(v)] as const)
+      .filter(([, v]) => v !== undefined);
+    return entries.length > 0
+      ? (Object.fromEntries(entries) as JsonObject)
+      : undefined;
+  }
+  return value === null || value === '' ? undefined : value;
+}
+
+/** The template without the pod-template-hash label (deploymentutil.EqualIgnoreHash compares these). */
+function templateWithoutHash(template: unknown): JsonObject {
+  const copy = deepClone(
+    isJsonObject(template as JsonValue) ? (template as JsonObject) : {},
+  );
+  const meta = field(copy, 'metadata');
+  if (isJsonObject(meta.labels)) {
+    delete meta.labels[HASH_LABEL];
+  }
+  return copy;
+}
+
+function sameTemplate(a: unknown, b: unknown) {
+  return deepEqual(
+    pruneEmpty(templateWithoutHash(a)) ?? null,
+    pruneEmpty(templateWithoutHash(b)) ?? null,
+  );
+}
+
+/** maxSurge of a RollingUpdate strategy (default 25%, rounded up) for the max-replicas annotation. */
+function maxSurge(deploy: KubeObject, replicas: number) {
+  const strategy = field(field(deploy, 'spec'), 'strategy');
+  if (strategy.type === 'Recreate') return 0;
+  const surge = field(strategy, 'rollingUpdate').maxSurge ?? '25%';
+  return typeof surge === 'number'
+    ? surge
+    : Math.ceil((replicas * parseInt(String(surge), 10)) / 100);
+}
+
+/**
+ * Deployment controller: one ReplicaSet per pod template (`<name>-<pod-template-hash>`)
+ * with the revision annotations `rollout status`/`undo`/`history` read; the newest
+ * ReplicaSet is scaled to the desired count and the older ones to zero, with
+ * `ScalingReplicaSet` events; old ReplicaSets beyond revisionHistoryLimit are removed.
+ */
 export function deploymentController(ctx: ControllerContext) {
   const { api, store, runtime, kinds } = ctx;
+  const ownedSets = (deploy: StoredObject) =>
+    store
+      .list(api.key(kinds.replicaSet), deploy.metadata.namespace)
+      .filter(
+        rs => isControlledBy(rs, deploy) && !rs.metadata.deletionTimestamp,
+      );
+  const scaleSet = (
+    deploy: StoredObject,
+    rs: StoredObject,
+    replicas: number,
+  ) => {
+    const from = replicasOf(rs);
+    if (from === replicas) return;
+    api.update(kinds.replicaSet, rs.metadata.namespace, rs.metadata.name, {
+      ...rs,
+      metadata: {
+        ...rs.metadata,
+        annotations: {
+          ...rs.metadata.annotations,
+          [DESIRED_REPLICAS]: String(replicasOf(deploy)),
+          [MAX_REPLICAS]: String(
+            replicasOf(deploy) + maxSurge(deploy, replicasOf(deploy)),
+          ),
+        },
+      },
+      spec: { ...field(rs, 'spec'), replicas },
+    });
+    recordEvent(
+      ctx,
+      deploy,
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled ${replicas > from ? 'up' : 'down'} replica set ${
+        rs.metadata.name
+      } from ${from} to ${replicas}`,
+      'deployment-controller',
+    );
+  };
   const reconcile = (ns: string, name: string) => {
     const deploy = api.tryGet(kinds.deployment, ns, name);
     if (!deploy || deploy.metadata.deletionTimestamp) {
       return;
     }
     const spec = field(deploy, 'spec');
-    const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
-    const hash = templateHash(spec.template);
-    const pods = ownedPods(ctx, deploy).filter(
-      p => !p.metadata.deletionTimestamp,
+    const replicas = replicasOf(deploy);
+    const template = templateWithoutHash(spec.template);
+    const sets = ownedSets(deploy);
+    const maxRevision = Math.max(0, ...sets.map(revisionOf));
+    let current = sets.find(rs =>
+      sameTemplate(field(rs, 'spec').template, template),
     );
-    // Replace pods of an old template, then match the count.
-    for (const pod of pods.filter(
-      p => p.metadata.labels?.['pod-template-hash'] !== hash,
-    )) {
-      api.delete(kinds.pod, ns, pod.metadata.name);
-    }
-    const current = pods.filter(
-      p => p.metadata.labels?.['pod-template-hash'] === hash,
+    const annotations = Object.fromEntries(
+      Object.entries(deploy.metadata.annotations ?? {}).filter(
+        ([k]) => !NOT_COPIED.includes(k),
+      ),
     );
-    for (let i = current.length; i < replicas; i++) {
-      api.create(
-        kinds.pod,
-        ns,
-        podFromTemplate(deploy, undefined, `${name}-${hash}-`, {
-          'pod-template-hash': hash,
-        }),
-      );
+    if (!current) {
+      const hash = podTemplateHash(template);
+      const labels = {
+        ...(field(template, 'metadata').labels as Record<string, string>),
+        [HASH_LABEL]: hash,
+      };
+      const selector = field(spec, 'selector');
+      current = api.create(kinds.replicaSet, ns, {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: {
+          name: `${name}-${hash}`,
+          labels,
+          annotations: {
+            ...annotations,
+            [DESIRED_REPLICAS]: String(replicas),
+            [MAX_REPLICAS]: String(replicas + maxSurge(deploy, replicas)),
+            [REVISION]: String(maxRevision + 1),
+          },
+          ownerReferences: [ownerRef(deploy)],
+        },
+        spec: {
+          replicas: 0,
+          ...(typeof spec.minReadySeconds === 'number'
+            ? { minReadySeconds: spec.minReadySeconds }
+            : {}),
+          selector: {
+            ...selector,
+            matchLabels: {
+              ...(selector.matchLabels as Record<string, string>),
+              [HASH_LABEL]: hash,
+            },
+          },
+          template: {
+            ...template,
+            metadata: { ...field(template, 'metadata'), labels },
+          },
+        },
+      });
+    } else if (revisionOf(current) < maxRevision) {
+      // A rollback: the old template's ReplicaSet becomes the newest revision.
+      const history = [
+        ...(current.metadata.annotations?.[REVISION_HISTORY] ?? '')
+          .split(',')
+          .filter(Boolean),
+        String(revisionOf(current)),
+      ].join(',');
+      current = api.update(kinds.replicaSet, ns, current.metadata.name, {
+        ...current,
+        metadata: {
+          ...current.metadata,
+          annotations: {
+            ...current.metadata.annotations,
+            ...annotations,
+            [REVISION]: String(maxRevision + 1),
+            [REVISION_HISTORY]: history,
+          },
+        },
+      });
     }
-    for (const pod of current.slice(replicas)) {
-      api.delete(kinds.pod, ns, pod.metadata.name);
+    const revision = current.metadata.annotations![REVISION];
+    if (deploy.metadata.annotations?.[REVISION] !== revision) {
+      api.update(kinds.deployment, ns, name, {
+        ...deploy,
+        metadata: {
+          ...deploy.metadata,
+          annotations: { ...deploy.metadata.annotations, [REVISION]: revision },
+        },
+      });
     }
-    const live = ownedPods(ctx, deploy).filter(
-      p => !p.metadata.deletionTimestamp,
+    if (!spec.paused) {
+      scaleSet(deploy, current, replicas);
+      for (const old of sets.filter(
+        rs => rs.metadata.uid !== current!.metadata.uid,
+      )) {
+        scaleSet(deploy, old, 0);
+      }
+    }
+    // Old ReplicaSets with no pods beyond revisionHistoryLimit are deleted (cleanupDeployment).
+    const limit =
+      typeof spec.revisionHistoryLimit === 'number'
+        ? spec.revisionHistoryLimit
+        : 10;
+    const idle = ownedSets(deploy)
+      .filter(
+        rs =>
+          rs.metadata.uid !== current!.metadata.uid &&
+          replicasOf(rs) === 0 &&
+          !field(rs, 'status').replicas,
+      )
+      .sort((a, b) => revisionOf(a) - revisionOf(b));
+    for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
+      api.delete(kinds.replicaSet, ns, rs.metadata.name);
+    }
+    const all = ownedSets(deploy);
+    const newStatus = field(
+      api.tryGet(kinds.replicaSet, ns, current.metadata.name),
+      'status',
     );
-    const ready = live.filter(isPodReady).length;
+    const sum = (key: string) =>
+      all.reduce((n, rs) => n + (Number(field(rs, 'status')[key]) || 0), 0);
+    const total = sum('replicas');
+    const ready = sum('readyReplicas');
+    const available = sum('availableReplicas');
+    const updated = Number(newStatus.replicas) || 0;
+    const complete =
+      updated === replicas && total === replicas && available === replicas;
     const now = nowIso();
-    const available = ready >= replicas;
-    writeStatus(api, kinds.deployment, deploy, {
+    const latest = api.tryGet(kinds.deployment, ns, name) ?? deploy;
+    const previous = Array.isArray(field(latest, 'status').conditions)
+      ? (field(latest, 'status').conditions as JsonObject[])
+      : [];
+    const condition = (
+      type: string,
+      status: string,
+      reason: string,
+      message: string,
+    ) => {
+      const before = previous.find(c => c.type === type);
+      return {
+        type,
+        status,
+        lastUpdateTime:
+          before?.reason === reason && before.lastUpdateTime
+            ? before.lastUpdateTime
+            : now,
+        lastTransitionTime:
+          before?.status === status && before.lastTransitionTime
+            ? before.lastTransitionTime
+            : now,
+        reason,
+        message,
+      };
+    };
+    const minAvailable =
+      available >= replicas - maxUnavailable(deploy, replicas);
+    writeStatus(api, kinds.deployment, latest, {
       observedGeneration: deploy.metadata.generation ?? 1,
-      replicas: live.length,
-      updatedReplicas: live.filter(
-        p => p.metadata.labels?.['pod-template-hash'] === hash,
-      ).length,
+      replicas: total,
+      updatedReplicas: updated,
       readyReplicas: ready,
-      availableReplicas: ready,
-      ...(live.length - ready > 0
-        ? { unavailableReplicas: live.length - ready }
+      availableReplicas: available,
+      ...(total - available > 0
+        ? { unavailableReplicas: total - available }
         : {}),
       conditions: [
-        {
-          type: 'Available',
-          status: available ? 'True' : 'False',
-          reason: available
+        condition(
+          'Available',
+          minAvailable ? 'True' : 'False',
+          minAvailable
             ? 'MinimumReplicasAvailable'
             : 'MinimumReplicasUnavailable',
-          message: available
+          minAvailable
             ? 'Deployment has minimum availability.'
             : 'Deployment does not have minimum availability.',
-          lastUpdateTime: now,
-          lastTransitionTime: now,
-        },
-        {
-          type: 'Progressing',
-          status: 'True',
-          reason: available ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
-          message: `ReplicaSet "${name}-${hash}" ${
-            available ? 'has successfully progressed' : 'is progressing'
-          }.`,
-          lastUpdateTime: now,
-          lastTransitionTime: now,
-        },
+        ),
+        condition(
+          'Progressing',
+          'True',
+          complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
+          complete
+            ? `ReplicaSet "${current.metadata.name}" has successfully progressed.`
+            : `ReplicaSet "${current.metadata.name}" is progressing.`,
+        ),
       ],
     });
   };
@@ -295,12 +547,86 @@ export function deploymentController(ctx: ControllerContext) {
         () => reconcile(e.object.metadata.namespace!, e.object.metadata.name),
       );
     }
-    if (e.typeKey === '/pods') {
+    if (e.typeKey === 'apps/replicasets') {
       const owner = controllerOf(e.object);
       if (owner?.kind === 'Deployment') {
         runtime.enqueue(
           `deploy/${e.object.metadata.namespace}/${owner.name}`,
           () => reconcile(e.object.metadata.namespace!, owner.name),
+        );
+      }
+    }
+  });
+}
+
+/** ReplicaSet controller: pods `<name>-<suffix>` up to spec.replicas, newest removed first, status counts. */
+export function replicaSetController(ctx: ControllerContext) {
+  const { api, store, runtime, kinds } = ctx;
+  const reconcile = (ns: string, name: string) => {
+    const rs = api.tryGet(kinds.replicaSet, ns, name);
+    if (!rs || rs.metadata.deletionTimestamp) {
+      return;
+    }
+    const replicas = replicasOf(rs);
+    const pods = ownedPods(ctx, rs).filter(p => !p.metadata.deletionTimestamp);
+    for (let i = pods.length; i < replicas; i++) {
+      const pod = api.create(
+        kinds.pod,
+        ns,
+        podFromTemplate(rs, undefined, `${name}-`, {}),
+      );
+      recordEvent(
+        ctx,
+        rs,
+        'Normal',
+        'SuccessfulCreate',
+        `Created pod: ${pod.metadata.name}`,
+        'replicaset-controller',
+      );
+    }
+    // Not-ready and newest pods go first (controller.ActivePods ordering).
+    const surplus = [...pods]
+      .sort(
+        (a, b) =>
+          Number(isPodReady(a)) - Number(isPodReady(b)) ||
+          b.metadata.creationTimestamp.localeCompare(
+            a.metadata.creationTimestamp,
+          ),
+      )
+      .slice(0, Math.max(0, pods.length - replicas));
+    for (const pod of surplus) {
+      api.delete(kinds.pod, ns, pod.metadata.name);
+      recordEvent(
+        ctx,
+        rs,
+        'Normal',
+        'SuccessfulDelete',
+        `Deleted pod: ${pod.metadata.name}`,
+        'replicaset-controller',
+      );
+    }
+    const live = ownedPods(ctx, rs).filter(p => !p.metadata.deletionTimestamp);
+    const ready = live.filter(isPodReady).length;
+    writeStatus(api, kinds.replicaSet, rs, {
+      replicas: live.length,
+      fullyLabeledReplicas: live.length,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      observedGeneration: rs.metadata.generation ?? 1,
+    });
+  };
+  return store.subscribe(e => {
+    if (e.typeKey === 'apps/replicasets' && e.type !== 'DELETED') {
+      runtime.enqueue(
+        `rs/${e.object.metadata.namespace}/${e.object.metadata.name}`,
+        () => reconcile(e.object.metadata.namespace!, e.object.metadata.name),
+      );
+    }
+    if (e.typeKey === '/pods') {
+      const owner = controllerOf(e.object);
+      if (owner?.kind === 'ReplicaSet') {
+        runtime.enqueue(`rs/${e.object.metadata.namespace}/${owner.name}`, () =>
+          reconcile(e.object.metadata.namespace!, owner.name),
         );
       }
     }

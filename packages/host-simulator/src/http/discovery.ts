@@ -11,6 +11,26 @@ const SUBRESOURCE_VERBS: Record<string, string[]> = {
   token: ['create'],
   log: ['get'],
   finalize: ['update'],
+  scale: ['get', 'patch', 'update'],
+  exec: ['create', 'get'],
+  attach: ['create', 'get'],
+  portforward: ['create', 'get'],
+};
+
+/** The kind (and group/version when not the parent's) a subresource serves. */
+const SUBRESOURCE_KINDS: Record<
+  string,
+  { kind: string; group?: string; version?: string }
+> = {
+  token: {
+    kind: 'TokenRequest',
+    group: 'authentication.k8s.io',
+    version: 'v1',
+  },
+  scale: { kind: 'Scale', group: 'autoscaling', version: 'v1' },
+  exec: { kind: 'PodExecOptions' },
+  attach: { kind: 'PodAttachOptions' },
+  portforward: { kind: 'PodPortForwardOptions' },
 };
 
 /**
@@ -132,7 +152,7 @@ export function discoveryResponse(
 }
 
 function discoveryEntries(t: ResourceType) {
-  const verbs = ALL_VERBS;
+  const verbs = t.verbs ?? ALL_VERBS;
   const entries: Record<string, unknown>[] = [
     {
       name: t.resource,
@@ -153,14 +173,15 @@ function discoveryEntries(t: ResourceType) {
     });
   }
   for (const sub of t.subresources ?? []) {
+    const { kind, group, version } = SUBRESOURCE_KINDS[sub] ?? {
+      kind: t.kind,
+    };
     entries.push({
       name: `${t.resource}/${sub}`,
       singularName: '',
       namespaced: t.namespaced,
-      kind: sub === 'token' ? 'TokenRequest' : t.kind,
-      ...(sub === 'token'
-        ? { group: 'authentication.k8s.io', version: 'v1' }
-        : {}),
+      kind,
+      ...(group ? { group, version } : {}),
       verbs: SUBRESOURCE_VERBS[sub] ?? ['update'],
     });
   }

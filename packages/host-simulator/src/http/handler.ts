@@ -10,13 +10,25 @@ import { ApiError, errors } from '../errors';
 import { FaultController } from '../faults';
 import { isJsonObject, JsonValue } from '../json';
 import { KubeObject, nowIso } from '../model';
-import { patchTypeOf } from '../patch';
+import { applyPatch, patchTypeOf } from '../patch';
 import { apiVersionOf } from '../registry';
-import { parseBody, readBody, sendError, sendJson, sendRaw } from './body';
+import {
+  parseBody,
+  readBody,
+  responseFormat,
+  sendError,
+  sendJson,
+  sendObject,
+  sendRaw,
+  WireFormat,
+} from './body';
 import { discoveryResponse } from './discovery';
-import { int, present, ResourceRequest } from './resource';
-import { streamWatch, WatchConnection } from './watch';
 import { podLog } from './podLog';
+import { queryBool, queryInt } from './query';
+import { present, ResourceRequest } from './resource';
+import { REVIEW_RESOURCES, review } from './reviews';
+import { readScale, writeScale } from './scale';
+import { streamWatch, WatchConnection } from './watch';
 
 export interface VersionInfo {
   major: string;
@@ -40,6 +52,8 @@ export interface ClusterEndpointOptions {
 }
 
 const UNAUTHENTICATED_PATHS = ['/healthz', '/livez', '/readyz', '/version'];
+/** Pod subresources that stream from the container runtime (SPDY/WebSocket upgrades). */
+const STREAMING_SUBRESOURCES = ['exec', 'attach', 'portforward'];
 
 function verbOf(method: string, named: boolean, watch: boolean) {
   switch (method) {
@@ -80,6 +94,7 @@ export class ClusterEndpoint {
     path: string,
     url: URL,
   ) {
+    let format: WireFormat = 'json';
     try {
       if (UNAUTHENTICATED_PATHS.includes(path)) {
         if (path === '/version') {
@@ -104,12 +119,16 @@ export class ClusterEndpoint {
         sendJson(res, 200, document);
         return;
       }
+      format = responseFormat(req.headers.accept);
       const rr = this.parseResourcePath(path);
       const watch =
-        url.searchParams.get('watch') === 'true' ||
-        url.searchParams.get('watch') === '1' ||
-        path.includes('/watch/');
+        queryBool(url.searchParams, 'watch') || path.includes('/watch/');
       const verb = verbOf(req.method ?? 'GET', rr.name !== undefined, watch);
+      if (rr.type.verbs && !rr.type.verbs.includes(verb)) {
+        throw errors.methodNotAllowed(
+          'the server does not allow this method on the requested resource',
+        );
+      }
       const attrs: RequestAttributes = {
         verb,
         group: rr.type.group,
@@ -118,8 +137,7 @@ export class ClusterEndpoint {
         namespace: rr.namespace,
         name: rr.name,
       };
-      const text = await readBody(req);
-      const body = parseBody(text, req.headers['content-type']);
+      const body = parseBody(await readBody(req), req.headers['content-type']);
       if (
         verb === 'create' &&
         rr.type.resource === 'namespaces' &&
@@ -132,11 +150,41 @@ export class ClusterEndpoint {
             ? body.metadata.name
             : undefined;
       }
+      const typeKey = this.api.key(rr.type);
+      if (typeKey in REVIEW_RESOURCES) {
+        // The bootstrap ClusterRole system:basic-user lets every authenticated user create these.
+        sendObject(
+          res,
+          201,
+          review(
+            this.auth,
+            grant,
+            typeKey,
+            apiVersionOf(rr.type.group, rr.version),
+            body,
+          ),
+          format,
+        );
+        return;
+      }
       this.auth.authorize(grant, attrs);
+      if (
+        (verb === 'create' || verb === 'update') &&
+        !rr.subresource &&
+        isJsonObject(body)
+      ) {
+        // RBAC's escalation prevention on Roles and bindings.
+        this.auth.authorizeGrant(
+          grant,
+          rr.type.resource,
+          body as unknown as KubeObject,
+          rr.namespace,
+        );
+      }
       await this.injectFaults(verb);
-      await this.dispatch(req, res, url, rr, verb, body);
+      await this.dispatch(req, res, url, rr, verb, body, format);
     } catch (error) {
-      sendError(res, error);
+      sendError(res, error, format);
     }
   }
 
@@ -254,11 +302,25 @@ export class ClusterEndpoint {
     rr: ResourceRequest,
     verb: string,
     body: JsonValue | undefined,
+    format: WireFormat,
   ) {
     const q = url.searchParams;
     const dryRun = q.getAll('dryRun').includes('All');
     const { type, namespace, name } = rr;
     const obj = body as unknown as KubeObject;
+    const send = (code: number, value: unknown) =>
+      sendObject(res, code, value, format);
+    if (STREAMING_SUBRESOURCES.includes(rr.subresource ?? '')) {
+      // Like a kubelet that cannot reach the container: kubectl prints this at once.
+      this.api.get(type, namespace, name!);
+      throw errors.badRequest(
+        `unable to upgrade connection: ${rr.subresource} is not available: the host simulator's containers are simulated and run no processes`,
+      );
+    }
+    if (rr.subresource === 'scale') {
+      this.scale(verb, rr, req, body, dryRun, send);
+      return;
+    }
     switch (verb) {
       case 'get':
         if (rr.subresource === 'log') {
@@ -270,10 +332,10 @@ export class ClusterEndpoint {
           );
           return;
         }
-        sendJson(res, 200, present(rr, this.api.get(type, namespace, name!)));
+        send(200, present(rr, this.api.get(type, namespace, name!)));
         return;
       case 'list':
-        this.sendList(res, rr, url);
+        this.sendList(res, rr, url, format);
         return;
       case 'watch':
         streamWatch(
@@ -284,11 +346,12 @@ export class ClusterEndpoint {
           res,
           rr,
           url.searchParams,
+          format,
         );
         return;
       case 'create':
         if (rr.subresource === 'token' && name) {
-          sendJson(res, 201, this.tokenRequest(namespace!, name, body));
+          send(201, this.tokenRequest(namespace!, name, body));
           return;
         }
         if (name) {
@@ -296,8 +359,7 @@ export class ClusterEndpoint {
             'the server does not allow this method on the requested resource',
           );
         }
-        sendJson(
-          res,
+        send(
           201,
           present(rr, this.api.create(type, namespace, obj, { dryRun })),
         );
@@ -308,7 +370,7 @@ export class ClusterEndpoint {
           dryRun,
           subresource: sub,
         });
-        sendJson(res, 200, present(rr, updated));
+        send(200, present(rr, updated));
         return;
       }
       case 'patch': {
@@ -332,7 +394,7 @@ export class ClusterEndpoint {
             subresource: rr.subresource === 'status' ? 'status' : undefined,
           },
         );
-        sendJson(res, existed ? 200 : 201, present(rr, patched));
+        send(existed ? 200 : 201, present(rr, patched));
         return;
       }
       case 'delete': {
@@ -343,7 +405,7 @@ export class ClusterEndpoint {
           this.deleteOptions(q, body),
         );
         if (result.removed && type.resource !== 'pods') {
-          sendJson(res, 200, {
+          send(200, {
             kind: 'Status',
             apiVersion: 'v1',
             metadata: {},
@@ -356,7 +418,7 @@ export class ClusterEndpoint {
             },
           });
         } else {
-          sendJson(res, 200, present(rr, result.object));
+          send(200, present(rr, result.object));
         }
         return;
       }
@@ -375,7 +437,7 @@ export class ClusterEndpoint {
             opts,
           );
         }
-        sendJson(res, 200, {
+        send(200, {
           kind: 'Status',
           apiVersion: 'v1',
           metadata: {},
@@ -390,6 +452,36 @@ export class ClusterEndpoint {
     }
   }
 
+  /** The `scale` subresource (autoscaling/v1 Scale) of Deployments, ReplicaSets and StatefulSets. */
+  private scale(
+    verb: string,
+    rr: ResourceRequest,
+    req: IncomingMessage,
+    body: JsonValue | undefined,
+    dryRun: boolean,
+    send: (code: number, value: unknown) => void,
+  ) {
+    const { type, namespace, name } = rr;
+    const current = readScale(this.api.get(type, namespace, name!));
+    if (verb === 'get') {
+      send(200, current);
+      return;
+    }
+    let desired: JsonValue | undefined = body;
+    if (verb === 'patch') {
+      desired = applyPatch(
+        patchTypeOf(req.headers['content-type']),
+        current as unknown as JsonValue,
+        body ?? null,
+      );
+    } else if (verb !== 'update') {
+      throw errors.methodNotAllowed(
+        'the server does not allow this method on the requested resource',
+      );
+    }
+    send(200, writeScale(this.api, type, namespace, name!, desired, dryRun));
+  }
+
   private deleteOptions(
     q: URLSearchParams,
     body: JsonValue | undefined,
@@ -398,8 +490,10 @@ export class ClusterEndpoint {
     let policy = (q.get('propagationPolicy') ??
       b.propagationPolicy ??
       undefined) as PropagationPolicy | undefined;
-    const orphan = q.get('orphanDependents') ?? b.orphanDependents;
-    if (!policy && (orphan === 'true' || orphan === true)) {
+    const orphan = q.has('orphanDependents')
+      ? queryBool(q, 'orphanDependents')
+      : b.orphanDependents === true;
+    if (!policy && orphan) {
       policy = 'Orphan';
     }
     if (policy && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
@@ -409,7 +503,7 @@ export class ClusterEndpoint {
     }
     const pre = isJsonObject(b.preconditions) ? b.preconditions : {};
     const grace =
-      int(q.get('gracePeriodSeconds')) ??
+      queryInt(q, 'gracePeriodSeconds') ??
       (typeof b.gracePeriodSeconds === 'number'
         ? b.gracePeriodSeconds
         : undefined);
@@ -429,13 +523,18 @@ export class ClusterEndpoint {
     };
   }
 
-  private sendList(res: ServerResponse, rr: ResourceRequest, url: URL) {
+  private sendList(
+    res: ServerResponse,
+    rr: ResourceRequest,
+    url: URL,
+    format: WireFormat,
+  ) {
     const q = url.searchParams;
     const result = this.api.list(rr.type, {
       namespace: rr.namespace,
       labelSelector: q.get('labelSelector'),
       fieldSelector: q.get('fieldSelector'),
-      limit: int(q.get('limit')),
+      limit: queryInt(q, 'limit'),
       continue: q.get('continue'),
     });
     const apiVersion = apiVersionOf(rr.type.group, rr.version);
@@ -447,6 +546,20 @@ export class ClusterEndpoint {
     }
     if (result.remainingItemCount !== undefined) {
       metadata.remainingItemCount = result.remainingItemCount;
+    }
+    if (format === 'protobuf') {
+      sendObject(
+        res,
+        200,
+        {
+          kind: rr.type.listKind,
+          apiVersion,
+          metadata,
+          items: result.items.map(item => present(rr, item)),
+        },
+        format,
+      );
+      return;
     }
     // Built-in list items carry no apiVersion/kind on the wire; custom resources do.
     const items = result.items.map(item => {

@@ -1,4 +1,3 @@
-import { errors } from '../errors';
 import { KubeObject, StoredObject } from '../model';
 import { apiVersionOf, ResourceType } from '../registry';
 
@@ -15,15 +14,4 @@ export interface ResourceRequest {
 export function present(rr: ResourceRequest, obj: StoredObject): KubeObject {
   const apiVersion = apiVersionOf(rr.type.group, rr.version);
   return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
-}
-
-export function int(value: string | null): number | undefined {
-  if (value === null || value === '') {
-    return undefined;
-  }
-  const n = Number(value);
-  if (!Number.isInteger(n)) {
-    throw errors.badRequest(`invalid integer: ${value}`);
-  }
-  return n;
 }

@@ -1,8 +1,12 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { ClusterApi, WatchEvent } from '../api';
 import { ApiError, errors } from '../errors';
+import { JsonObject } from '../json';
 import { apiVersionOf } from '../registry';
-import { int, present, ResourceRequest } from './resource';
+import { WireFormat } from './body';
+import { encodeWatchFrame, PROTOBUF } from './protobuf';
+import { queryBool, queryInt } from './query';
+import { present, ResourceRequest } from './resource';
 
 /** An open watch stream, so faults and shutdown can cut it. */
 export interface WatchConnection {
@@ -23,9 +27,10 @@ export function streamWatch(
   res: ServerResponse,
   rr: ResourceRequest,
   q: URLSearchParams,
+  format: WireFormat,
 ) {
-  const bookmarks = q.get('allowWatchBookmarks') === 'true';
-  const initialEvents = q.get('sendInitialEvents') === 'true';
+  const bookmarks = queryBool(q, 'allowWatchBookmarks');
+  const initialEvents = queryBool(q, 'sendInitialEvents');
   if (
     initialEvents &&
     (!bookmarks || q.get('resourceVersionMatch') !== 'NotOlderThan')
@@ -38,14 +43,19 @@ export function streamWatch(
       'Forbidden: sendInitialEvents requires setting allowWatchBookmarks=true and resourceVersionMatch=NotOlderThan',
     );
   }
-  const timeoutSeconds = int(q.get('timeoutSeconds'));
+  const timeoutSeconds = queryInt(q, 'timeoutSeconds');
   let lastRv = String(api.store.resourceVersion);
   let closed = false;
   let unsubscribe: (() => void) | undefined;
   const timers: NodeJS.Timeout[] = [];
-  const write = (line: unknown) => {
-    if (!closed) {
-      res.write(`${JSON.stringify(line)}\n`);
+  const write = (event: { type: string; object: object }) => {
+    if (closed) {
+      return;
+    }
+    if (format === 'protobuf') {
+      res.write(encodeWatchFrame(event.type, event.object as JsonObject));
+    } else {
+      res.write(`${JSON.stringify(event)}\n`);
     }
   };
   const connection: WatchConnection & { close(): void } = {
@@ -79,7 +89,8 @@ export function streamWatch(
     },
   };
   res.writeHead(200, {
-    'Content-Type': 'application/json',
+    'Content-Type':
+      format === 'protobuf' ? `${PROTOBUF};stream=watch` : 'application/json',
     'Cache-Control': 'no-cache, private',
     'Transfer-Encoding': 'chunked',
   });
