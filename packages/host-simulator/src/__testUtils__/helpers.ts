@@ -204,3 +204,45 @@ export async function grantInstaller(kc: k8s.KubeConfig, namespace: string) {
     },
   });
 }
+
+/**
+ * Installs a nested cluster with the helm-job installer (the vcluster CLI in a
+ * Job, as the plugin does) and returns the kubeconfig the syncer hands out in
+ * Secret `vc-<name>`, whatever server address it names.
+ */
+export async function installNestedCluster(
+  sim: HostSimulator,
+  namespace: string,
+  name: string,
+): Promise<string> {
+  const kc = hostKubeConfig(sim);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  await grantInstaller(kc, namespace);
+  await kc.makeApiClient(k8s.BatchV1Api).createNamespacedJob({
+    namespace,
+    body: {
+      metadata: { name: `install-${name}` },
+      spec: {
+        template: {
+          spec: {
+            restartPolicy: 'Never',
+            serviceAccountName: INSTALLER,
+            containers: [
+              {
+                name: 'vcluster',
+                image: 'ghcr.io/loft-sh/vcluster-cli:0.36.1',
+                args: ['create', name, '-n', namespace],
+              },
+            ],
+          },
+        },
+      },
+    },
+  });
+  const secret = await eventually(
+    () => core.readNamespacedSecret({ namespace, name: `vc-${name}` }),
+    20000,
+  );
+  return Buffer.from(secret.data!.config, 'base64').toString();
+}
