@@ -13,11 +13,22 @@ export interface TokenGrant {
   namespaces?: string[];
   /** Limit the token to these verbs (get, list, watch, create, update, patch, delete, deletecollection). */
   verbs?: string[];
-  /** A ServiceAccount token: authorized by the cluster's RBAC objects instead. */
-  serviceAccount?: { namespace: string; name: string };
+  /**
+   * A ServiceAccount token: authorized by the cluster's RBAC objects instead.
+   * With a uid (TokenRequest), it is bound to that ServiceAccount object.
+   */
+  serviceAccount?: { namespace: string; name: string; uid?: string };
   /** Unix ms after which the token is refused. */
   expiresAt?: number;
+  /** The TokenRequest's audiences; the API server accepts the token only for its own. */
+  audiences?: string[];
 }
+
+/**
+ * The API server's own audience: `--api-audiences` defaults to the
+ * `--service-account-issuer`, which is this for the Kubernetes distros vcluster runs.
+ */
+export const API_AUDIENCE = 'https://kubernetes.default.svc.cluster.local';
 
 export interface RequestAttributes {
   verb: string;
@@ -33,6 +44,7 @@ export interface PolicyRule {
   apiGroups?: string[];
   resources?: string[];
   resourceNames?: string[];
+  nonResourceURLs?: string[];
 }
 
 export function newToken(prefix: string) {
@@ -76,11 +88,15 @@ interface Subject {
 export class Authenticator {
   private readonly grants = new Map<string, TokenGrant>();
 
-  constructor(private readonly store: Store) {}
+  /** `now` is the server's clock (faults can set it ahead of the machine's). */
+  constructor(
+    private readonly store: Store,
+    readonly now: () => number = Date.now,
+  ) {}
 
   add(grant: TokenGrant) {
     // Expired TokenRequest tokens are forgotten as new ones arrive.
-    const now = Date.now();
+    const now = this.now();
     for (const [token, g] of this.grants) {
       if (g.expiresAt !== undefined && g.expiresAt < now) {
         this.grants.delete(token);
@@ -98,7 +114,10 @@ export class Authenticator {
     const grant = match ? this.grants.get(match[1]) : undefined;
     if (
       !grant ||
-      (grant.expiresAt !== undefined && grant.expiresAt < Date.now())
+      (grant.expiresAt !== undefined && grant.expiresAt < this.now()) ||
+      (grant.audiences !== undefined &&
+        !grant.audiences.includes(API_AUDIENCE)) ||
+      !this.boundObjectExists(grant)
     ) {
       throw errors.unauthorized();
     }
@@ -124,6 +143,24 @@ export class Authenticator {
       ? `${qualified(attrs.resource, attrs.group)} "${attrs.name}"`
       : qualified(attrs.resource, attrs.group);
     const scope = attrs.namespace
+  /**
+   * A bound token is valid only while its ServiceAccount exists with the uid
+   * it was issued for (kubernetes pkg/serviceaccount/claims.go, Validate):
+   * deleting the ServiceAccount revokes its tokens, and so does recreating it.
+   */
+  private boundObjectExists(grant: TokenGrant) {
+    const sa = grant.serviceAccount;
+    if (!sa?.uid) {
+      return true;
+    }
+    const current = this.store.get('/serviceaccounts', sa.namespace, sa.name);
+    if (current?.metadata.uid === sa.uid) {
+      return true;
+    }
+    this.grants.delete(grant.token);
+    return false;
+  }
+
       ? `in the namespace "${attrs.namespace}"`
       : 'at the cluster scope';
     throw errors.forbidden(

@@ -24,6 +24,8 @@ import { FaultController } from './faults';
 import { ClusterEndpoint, VersionInfo } from './http/handler';
 import { KubeObject, nowIso } from './model';
 import { ResourceRegistry } from './registry';
+import { clusterRoleAggregationController } from './rbac/aggregation';
+import { bootstrapClusterRoles } from './rbac/bootstrapPolicy';
 import { Store, StoreSnapshot } from './store';
 
 export interface ClusterOptions {
@@ -37,6 +39,8 @@ export interface ClusterOptions {
   podBehaviour?: (pod: KubeObject) => PodBehaviour | undefined;
   admin?: (
     req: IncomingMessage,
+  /** The server's clock (Unix ms); the machine's by default. */
+  clock?: () => number;
     res: ServerResponse,
     grant: TokenGrant,
   ) => Promise<void>;
@@ -46,28 +50,6 @@ export function versionInfo(gitVersion: string): VersionInfo {
   const m = /^v?(\d+)\.(\d+)/.exec(gitVersion);
   return { major: m?.[1] ?? '1', minor: m?.[2] ?? '35', gitVersion };
 }
-
-const VIEW_RESOURCES = {
-  '': [
-    'configmaps',
-    'endpoints',
-    'persistentvolumeclaims',
-    'pods',
-    'pods/log',
-    'pods/status',
-    'replicationcontrollers',
-    'services',
-    'serviceaccounts',
-    'namespaces',
-    'events',
-    'limitranges',
-    'resourcequotas',
-    'nodes',
-  ],
-  apps: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'],
-  batch: ['cronjobs', 'jobs'],
-  'networking.k8s.io': ['ingresses', 'networkpolicies'],
-};
 
 /** One Kubernetes cluster: storage, REST semantics, auth and the built-in controllers. */
 export class Cluster {
@@ -83,7 +65,7 @@ export class Cluster {
   constructor(readonly options: ClusterOptions) {
     this.store = new Store(options.eventLogSize);
     this.api = new ClusterApi(this.store, this.registry);
-    this.auth = new Authenticator(this.store);
+    this.auth = new Authenticator(this.store, options.clock);
     this.runtime = new ControllerRuntime(options.log);
     this.endpoint = new ClusterEndpoint({
       api: this.api,
@@ -117,6 +99,7 @@ export class Cluster {
     }
   }
 
+      clusterRoleAggregationController,
   /** Creates what a fresh cluster has: system namespaces, a node, a default StorageClass, bootstrap roles. */
   bootstrap() {
     const { api } = this;
@@ -206,45 +189,8 @@ export class Cluster {
         ],
       },
     });
-    const viewRules = Object.entries(VIEW_RESOURCES).map(
-      ([group, resources]) => ({
-        apiGroups: [group],
-        resources,
-        verbs: ['get', 'list', 'watch'],
-      }),
-    );
-    const roles: [string, unknown[]][] = [
-      ['cluster-admin', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]],
-      ['admin', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]],
-      [
-        'edit',
-        Object.entries(VIEW_RESOURCES).map(([group, resources]) => ({
-          apiGroups: [group],
-          resources: [...resources, ...(group === '' ? ['secrets'] : [])],
-          verbs: [
-            'create',
-            'delete',
-            'deletecollection',
-            'get',
-            'list',
-            'patch',
-            'update',
-            'watch',
-          ],
-        })),
-      ],
-      ['view', viewRules],
-    ];
-    for (const [name, rules] of roles) {
-      api.create(k.clusterRole, undefined, {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRole',
-        metadata: {
-          name,
-          labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' },
-        },
-        rules,
-      });
+    for (const role of bootstrapClusterRoles()) {
+      api.create(k.clusterRole, undefined, role);
     }
   }
 

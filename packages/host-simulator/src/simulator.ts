@@ -109,6 +109,7 @@ export async function startHostSimulator(
       ?.token ??
     newToken('admin');
   if (saved) {
+    clock: () => faults.now(),
     host.restore(saved.host);
     saved.grants.forEach(g => host.auth.add(g));
     vclusters.restore(saved.nested);
@@ -324,3 +325,4 @@ async function adminFaults(
     }
   }
 }
+  if (b.clockOffsetMs !== undefined) faults.setClockOffset(b.clockOffsetMs);

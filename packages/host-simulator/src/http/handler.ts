@@ -1,15 +1,10 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { ClusterApi, DeleteOptions, PropagationPolicy } from '../api';
-import {
-  Authenticator,
-  newToken,
-  RequestAttributes,
-  TokenGrant,
-} from '../auth';
+import { Authenticator, RequestAttributes, TokenGrant } from '../auth';
 import { ApiError, errors } from '../errors';
 import { FaultController } from '../faults';
 import { isJsonObject, JsonValue } from '../json';
-import { KubeObject, nowIso } from '../model';
+import { KubeObject } from '../model';
 import { applyPatch, patchTypeOf } from '../patch';
 import { apiVersionOf } from '../registry';
 import {
@@ -28,6 +23,7 @@ import { queryBool, queryInt } from './query';
 import { present, ResourceRequest } from './resource';
 import { REVIEW_RESOURCES, review } from './reviews';
 import { readScale, writeScale } from './scale';
+import { tokenRequest } from './tokenRequest';
 import { streamWatch, WatchConnection } from './watch';
 
 export interface VersionInfo {
@@ -351,7 +347,7 @@ export class ClusterEndpoint {
         return;
       case 'create':
         if (rr.subresource === 'token' && name) {
-          send(201, this.tokenRequest(namespace!, name, body));
+          send(201, tokenRequest(this.api, this.auth, namespace!, name, body));
           return;
         }
         if (name) {
@@ -577,43 +573,5 @@ export class ClusterEndpoint {
       metadata,
     });
     sendRaw(res, 200, `${head.slice(0, -1)},"items":[${items.join(',')}]}`);
-  }
-
-  private tokenRequest(
-    namespace: string,
-    name: string,
-    body: JsonValue | undefined,
-  ) {
-    this.api.get(
-      this.api.resolve('', 'v1', 'serviceaccounts'),
-      namespace,
-      name,
-    );
-    const spec = isJsonObject(body) && isJsonObject(body.spec) ? body.spec : {};
-    const seconds =
-      typeof spec.expirationSeconds === 'number'
-        ? spec.expirationSeconds
-        : 3600;
-    const expiresAt = Date.now() + seconds * 1000;
-    const token = newToken('sa');
-    this.auth.add({ token, serviceAccount: { namespace, name }, expiresAt });
-    return {
-      kind: 'TokenRequest',
-      apiVersion: 'authentication.k8s.io/v1',
-      metadata: { name, namespace, creationTimestamp: nowIso() },
-      spec: {
-        audiences: spec.audiences ?? [
-          'https://kubernetes.default.svc.cluster.local',
-        ],
-        expirationSeconds: seconds,
-        boundObjectRef: null,
-      },
-      status: {
-        token,
-        expirationTimestamp: new Date(expiresAt)
-          .toISOString()
-          .replace(/\.\d{3}Z$/, 'Z'),
-      },
-    };
   }
 }
