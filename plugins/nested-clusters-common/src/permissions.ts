@@ -40,12 +40,24 @@ export const nestedClusterKubeconfigPermission = createPermission({
   resourceType: RESOURCE_TYPE_NESTED_CLUSTER,
 });
 
+/**
+ * The vcluster's own admin credentials (Secret `vc-<name>`): valid as long as
+ * the cluster lives, the same for everyone, and not revocable. Deliberately
+ * without an action, so no policy that allows every `read` hands it out.
+ */
+export const nestedClusterAdminKubeconfigPermission = createPermission({
+  name: 'nested-clusters.cluster.kubeconfig.admin',
+  attributes: {},
+  resourceType: RESOURCE_TYPE_NESTED_CLUSTER,
+});
+
 export const nestedClustersPermissions = [
   nestedClusterCreatePermission,
   nestedClusterReadPermission,
   nestedClusterUpdatePermission,
   nestedClusterDeletePermission,
   nestedClusterKubeconfigPermission,
+  nestedClusterAdminKubeconfigPermission,
 ];
 
 /** The permission framework's resource ref of a nested cluster. */

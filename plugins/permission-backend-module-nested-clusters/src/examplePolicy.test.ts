@@ -4,6 +4,7 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  nestedClusterAdminKubeconfigPermission,
   nestedClusterCreatePermission,
   nestedClusterDeletePermission,
   nestedClusterKubeconfigPermission,
@@ -55,6 +56,36 @@ describe('NestedClustersExamplePolicy', () => {
         },
       });
     }
+  });
+
+  it('gives the admin kubeconfig only to platform-admins', async () => {
+    const permission = nestedClusterAdminKubeconfigPermission;
+    expect((await policy.handle({ permission }, bob)).result).toBe(
+      AuthorizeResult.DENY,
+    );
+    const platform = new NestedClustersExamplePolicy(
+      mockServices.auth(),
+      mockServices.userInfo({
+        ownershipEntityRefs: [
+          'user:default/dana',
+          'group:default/platform-admins',
+        ],
+      }),
+    );
+    const dana = {
+      credentials: mockCredentials.user('user:default/dana'),
+      info: {
+        userEntityRef: 'user:default/dana',
+        ownershipEntityRefs: [
+          'user:default/dana',
+          'group:default/platform-admins',
+        ],
+      },
+    };
+    expect((await platform.handle({ permission }, dana)).result).toBe(
+      AuthorizeResult.ALLOW,
+    );
+    expect(permission.attributes.action).toBeUndefined();
   });
 
   it('denies nested-cluster permissions without a signed-in user', async () => {

@@ -16,10 +16,14 @@ import {
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
+  nestedClusterAdminKubeconfigPermission,
   nestedClusterCreatePermission,
   nestedClusterReadPermission,
   RESOURCE_TYPE_NESTED_CLUSTER,
 } from '@nested-clusters/plugin-nested-clusters-common';
+
+/** The example org's platform team: the only users given the vcluster admin kubeconfig. */
+export const PLATFORM_ADMINS_GROUP = 'group:default/platform-admins';
 import {
   createNestedClusterConditionalDecision,
   nestedClusterConditions,
@@ -28,7 +32,9 @@ import {
 /**
  * The example app's policy: anyone signed in can create and read nested
  * clusters; only owners (the owning group's members, or the creator) can
- * update, delete and download kubeconfigs. Every other permission is allowed,
+ * update (which includes revoking everyone's access), delete and download
+ * their own short-lived kubeconfigs; only members of `platform-admins` get
+ * the vcluster admin kubeconfig. Every other permission is allowed,
  * so the catalog, scaffolder and search keep working as with allow-all.
  */
 export class NestedClustersExamplePolicy implements PermissionPolicy {
@@ -61,6 +67,13 @@ export class NestedClustersExamplePolicy implements PermissionPolicy {
       const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
         credentials,
       );
+      if (permission.name === nestedClusterAdminKubeconfigPermission.name) {
+        return {
+          result: ownershipEntityRefs.includes(PLATFORM_ADMINS_GROUP)
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+        };
+      }
       return createNestedClusterConditionalDecision(
         permission,
         nestedClusterConditions.isOwner({ claims: ownershipEntityRefs }),
