@@ -71,6 +71,26 @@ export interface Config {
       maxTtl: string;
       /** vcluster.yaml fragment merged under the plugin-controlled values. */
       values?: { [key: string]: unknown };
+      /**
+       * What vcluster deploys inside each new cluster of this profile
+       * (`experimental.deploy.vcluster`). Changing them affects new clusters only.
+       */
+      addons?: Array<{
+        /** Unique within the profile; a DNS label. */
+        name: string;
+        /** Manifests add-on: inline YAML of Kubernetes objects. */
+        manifests?: string;
+        /** Manifests add-on: a YAML file, relative to the app config's directory. */
+        file?: string;
+        /** Chart add-on: the Helm chart. */
+        chart?: { name: string; repo: string; version: string };
+        /** Chart add-on: release name (default: the chart name) and namespace (default: `default`). */
+        release?: { name?: string; namespace?: string };
+        /** Chart add-on: the chart's values. */
+        values?: { [key: string]: unknown };
+        /** Chart add-on: helm's timeout, e.g. 180s (vcluster's default). */
+        timeout?: string;
+      }>;
     }>;
     limits?: {
       /** Clusters one owner (group or user) may have across all hosts. Default 5. */

@@ -1,4 +1,6 @@
 import { ConfigReader } from '@backstage/config';
+import { resolve } from 'node:path';
+import { defaultConfigDir } from './addons';
 import { readNestedClustersConfig } from './config';
 
 const host = {
@@ -105,6 +107,117 @@ describe('readNestedClustersConfig', () => {
   it('never puts the token into the error', () => {
     expect(() => read({ hosts: [{ ...host, installer: 'nope' }] })).not.toThrow(
       /secret-token/,
+    );
+  });
+});
+
+describe('profile add-ons', () => {
+  const chart = {
+    name: 'tekton-chains',
+    chart: {
+      name: 'tekton-chains',
+      repo: 'https://charts.example.com',
+      version: '0.26.0',
+    },
+    release: { namespace: 'tekton-chains' },
+    values: { replicas: 1 },
+    timeout: '180s',
+  };
+
+  it('reads inline manifests, files relative to the config directory and charts', () => {
+    const config = readNestedClustersConfig(
+      new ConfigReader({
+        nestedClusters: {
+          profiles: [
+            {
+              ...profile,
+              addons: [
+                {
+                  name: 'tekton-pipelines',
+                  file: 'addons/tekton-pipelines.yaml',
+                },
+                {
+                  name: 'team-ns',
+                  manifests:
+                    'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n',
+                },
+                chart,
+              ],
+            },
+          ],
+        },
+      }),
+      { configDir: resolve(__dirname, '../../../examples') },
+    );
+    const [pipelines, inline, chains] = config.profiles[0].addons;
+    expect(pipelines).toEqual({
+      name: 'tekton-pipelines',
+      manifests: expect.stringContaining('name: tasks.tekton.dev'),
+    });
+    expect(inline.name).toBe('team-ns');
+    expect(chains).toEqual(chart);
+  });
+
+  it('finds the app config directory from --config or the working directory', () => {
+    expect(
+      defaultConfigDir(
+        ['node', 'x', '--config', '../../app-config.yaml'],
+        '/a/b/c',
+      ),
+    ).toBe('/a');
+    expect(
+      defaultConfigDir(['node', 'x', '--config=/etc/bs/app-config.yaml'], '/a'),
+    ).toBe('/etc/bs');
+    expect(defaultConfigDir([], __dirname)).toBe(
+      resolve(__dirname, '../../..'),
+    );
+  });
+
+  it.each([
+    [
+      { name: 'x', file: '../../etc/passwd' },
+      'addons[0].file: "../../etc/passwd" is outside the app config\'s directory',
+    ],
+    [
+      { name: 'x', file: '/etc/passwd' },
+      'addons[0].file: "/etc/passwd" must be relative',
+    ],
+    [
+      { name: 'x', file: 'missing.yaml' },
+      'addons[0].file: "missing.yaml" is not a readable file',
+    ],
+    [
+      { name: 'x', manifests: 'just: text' },
+      'addons[0].manifests: document 1 is not a Kubernetes object',
+    ],
+    [{ name: 'x', manifests: 'a: [' }, 'addons[0].manifests: document 1:'],
+    [{ name: 'x' }, 'addons[0]: expected exactly one of manifests or file'],
+    [{ ...chart, chart: { ...chart.chart, repo: 'ftp://x' } }, 'addons[0]'],
+    [{ ...chart, timeout: 'soon' }, 'addons[0]'],
+    [{ ...chart, name: 'Bad Name' }, 'addons[0]'],
+  ])('rejects %j', (addon, message) => {
+    expect(() =>
+      readNestedClustersConfig(
+        new ConfigReader({
+          nestedClusters: { profiles: [{ ...profile, addons: [addon] }] },
+        }),
+        { configDir: resolve(__dirname, '../../../examples') },
+      ),
+    ).toThrow(`nestedClusters.profiles[0].${message}`);
+  });
+
+  it('rejects duplicate add-on names and releases', () => {
+    expect(() =>
+      read({
+        profiles: [
+          {
+            ...profile,
+            addons: [chart, { ...chart, name: 'other' }, { ...chart }],
+          },
+        ],
+      }),
+    ).toThrow(
+      'nestedClusters.profiles[0].addons[1].release: duplicate release tekton-chains/tekton-chains; nestedClusters.profiles[0].addons[2].name: duplicate add-on name "tekton-chains"',
     );
   });
 });

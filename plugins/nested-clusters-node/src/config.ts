@@ -5,6 +5,14 @@ import {
   parseDuration,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { z } from 'zod';
+import {
+  AddonConfig,
+  addonSchema,
+  chartRelease,
+  defaultConfigDir,
+  manifestsProblem,
+  readManifestsFile,
+} from './addons';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -100,11 +108,40 @@ const profileSchema = z
     ttl: duration,
     maxTtl: duration,
     values: z.record(z.string(), z.unknown()).default({}),
+    /** Manifests and Helm charts vcluster deploys inside each new cluster. */
+    addons: z.array(addonSchema).default([]),
   })
   .refine(p => parseDuration(p.ttl)! <= parseDuration(p.maxTtl)!, {
     message: 'ttl must not exceed maxTtl',
     path: ['ttl'],
+  })
+  .superRefine((profile, ctx) => {
+    const names = new Set<string>();
+    const releases = new Set<string>();
+    profile.addons.forEach((addon, index) => {
+      if (names.has(addon.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['addons', index, 'name'],
+          message: `duplicate add-on name "${addon.name}"`,
+        });
+      }
+      names.add(addon.name);
+      if ('chart' in addon) {
+        // vcluster keys chart status by release namespace/name.
+        const { name, namespace } = chartRelease(addon);
+        if (releases.has(`${namespace}/${name}`)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['addons', index, 'release'],
+            message: `duplicate release ${namespace}/${name}`,
+          });
+        }
+        releases.add(`${namespace}/${name}`);
+      }
+    });
   });
+
 
 const nestedClustersSchema = z
   .object({
@@ -139,28 +176,75 @@ const nestedClustersSchema = z
 
 export type HostAuthConfig = z.infer<typeof hostAuthSchema>;
 export type HostConfig = z.infer<typeof hostSchema>;
-export type ProfileConfig = z.infer<typeof profileSchema>;
-export type NestedClustersConfig = z.infer<typeof nestedClustersSchema>;
+/** A profile, its manifests add-ons loaded (files read, YAML checked). */
+export type ProfileConfig = Omit<z.infer<typeof profileSchema>, 'addons'> & {
+  addons: AddonConfig[];
+};
+export type NestedClustersConfig = Omit<
+  z.infer<typeof nestedClustersSchema>,
+  'profiles'
+> & { profiles: ProfileConfig[] };
+
+export interface ReadConfigOptions {
+  /** Where add-on `file`s are resolved; default: the app config's directory. */
+  configDir?: string;
+}
+
 
 /**
  * Reads and validates `nestedClusters`; throws with a message naming the
  * offending key so a bad config stops the backend at startup.
  */
-export function readNestedClustersConfig(config: Config): NestedClustersConfig {
+export function readNestedClustersConfig(
+  config: Config,
+  options: ReadConfigOptions = {},
+): NestedClustersConfig {
   const raw = config.getOptional('nestedClusters') ?? {};
   const result = nestedClustersSchema.safeParse(raw);
+  const keyOf = (path: PropertyKey[]) =>
+    path.reduce<string>(
+      (acc, part) =>
+        typeof part === 'number' ? `${acc}[${part}]` : `${acc}.${String(part)}`,
+      'nestedClusters',
+    );
   if (!result.success) {
-    const problems = result.error.issues.map(issue => {
-      const key = issue.path.reduce<string>(
-        (acc, part) =>
-          typeof part === 'number'
-            ? `${acc}[${part}]`
-            : `${acc}.${String(part)}`,
-        'nestedClusters',
-      );
-      return `${key}: ${issue.message}`;
-    });
+    const problems = result.error.issues.map(
+      issue => `${keyOf(issue.path)}: ${issue.message}`,
+    );
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
-  return result.data;
+  const configDir = options.configDir ?? defaultConfigDir();
+  const problems: string[] = [];
+  const profiles = result.data.profiles.map((profile, p) => ({
+    ...profile,
+    addons: profile.addons.map((addon, a): AddonConfig => {
+      if ('chart' in addon) {
+        return addon;
+      }
+      const key = keyOf([
+        'profiles',
+        p,
+        'addons',
+        a,
+        addon.file ? 'file' : 'manifests',
+      ]);
+      let manifests = addon.manifests ?? '';
+      try {
+        if (addon.file) {
+          manifests = readManifestsFile(addon.file, configDir);
+        }
+        const problem = manifestsProblem(manifests);
+        if (problem) {
+          problems.push(`${key}: ${problem}`);
+        }
+      } catch (error) {
+        problems.push(`${key}: ${(error as Error).message}`);
+      }
+      return { name: addon.name, manifests };
+    }),
+  }));
+  if (problems.length) {
+    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return { ...result.data, profiles };
 }

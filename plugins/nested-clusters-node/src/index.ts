@@ -12,7 +12,15 @@ export {
   type HostConfig,
   type NestedClustersConfig,
   type ProfileConfig,
+  type ReadConfigOptions,
 } from './config';
+export {
+  chartRelease,
+  isChartAddon,
+  type AddonConfig,
+  type ChartAddonConfig,
+  type ManifestsAddonConfig,
+} from './addons';
 export {
   nestedClustersHostsServiceRef,
   DefaultNestedClustersHostsService,

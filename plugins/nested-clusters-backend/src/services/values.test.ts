@@ -1,7 +1,7 @@
 import { readNestedClustersConfig } from '@nested-clusters/plugin-nested-clusters-node';
 import { ConfigReader } from '@backstage/config';
 import { exposureUrl } from '@nested-clusters/plugin-nested-clusters-node';
-import { clusterValues, mergeValues } from './values';
+import { addonValues, clusterValues, mergeValues } from './values';
 
 const config = readNestedClustersConfig(
   new ConfigReader({
@@ -67,6 +67,73 @@ describe('values', () => {
     expect(mergeValues({ a: [1, 2], b: 1 }, { a: [2, 3], b: 2 })).toEqual({
       a: [1, 2, 3],
       b: 2,
+    });
+  });
+
+  it('renders add-ons into experimental.deploy.vcluster as vcluster reads them', () => {
+    expect(addonValues([])).toEqual({});
+    expect(
+      addonValues([
+        {
+          name: 'ns',
+          manifests: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n',
+        },
+        {
+          name: 'cm',
+          manifests:
+            '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n',
+        },
+        {
+          name: 'chains',
+          chart: {
+            name: 'tekton-chains',
+            repo: 'https://charts.example.com',
+            version: '1.0.0',
+          },
+          release: { namespace: 'tekton-chains' },
+          values: { controller: { replicas: 2 } },
+          timeout: '5m',
+        },
+        {
+          name: 'plain',
+          chart: {
+            name: 'plain',
+            repo: 'oci://registry.example.com/charts',
+            version: '2.0.0',
+          },
+          release: { name: 'p', namespace: 'tools' },
+          values: {},
+        },
+      ]),
+    ).toEqual({
+      experimental: {
+        deploy: {
+          vcluster: {
+            manifests:
+              '# add-on ns\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\n# add-on cm\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n',
+            helm: [
+              {
+                chart: {
+                  name: 'tekton-chains',
+                  repo: 'https://charts.example.com',
+                  version: '1.0.0',
+                },
+                release: { name: 'tekton-chains', namespace: 'tekton-chains' },
+                values: 'controller:\n  replicas: 2\n',
+                timeout: '5m',
+              },
+              {
+                chart: {
+                  name: 'plain',
+                  repo: 'oci://registry.example.com/charts',
+                  version: '2.0.0',
+                },
+                release: { name: 'p', namespace: 'tools' },
+              },
+            ],
+          },
+        },
+      },
     });
   });
 });

@@ -1,8 +1,13 @@
 import {
+  AddonConfig,
+  chartRelease,
   exposureUrl,
   HostConfig,
+  isChartAddon,
+  ManifestsAddonConfig,
   ProfileConfig,
 } from '@nested-clusters/plugin-nested-clusters-node';
+import { stringify as toYaml } from 'yaml';
 
 type Values = Record<string, unknown>;
 
@@ -44,5 +49,38 @@ export function clusterValues(
       proxy: { extraSANs: [new URL(server).hostname] },
     },
     exportKubeConfig: { server },
+    ...addonValues(profile.addons),
   });
+}
+
+/**
+ * The profile's add-ons as vcluster deploys them itself, whichever installer
+ * runs the chart: `experimental.deploy.vcluster.manifests` (one YAML string)
+ * and `.helm[]` (chart/values.yaml; config/config.go ExperimentalDeployHelm,
+ * whose `values` is a YAML string).
+ */
+export function addonValues(addons: AddonConfig[]): Values {
+  const manifests = addons
+    .filter((a): a is ManifestsAddonConfig => !isChartAddon(a))
+    .map(a => `# add-on ${a.name}\n${a.manifests.trim()}\n`)
+    .join('---\n');
+  const helm = addons.filter(isChartAddon).map(a => ({
+    chart: { name: a.chart.name, repo: a.chart.repo, version: a.chart.version },
+    release: chartRelease(a),
+    ...(Object.keys(a.values).length ? { values: toYaml(a.values) } : {}),
+    ...(a.timeout ? { timeout: a.timeout } : {}),
+  }));
+  if (!manifests && helm.length === 0) {
+    return {};
+  }
+  return {
+    experimental: {
+      deploy: {
+        vcluster: {
+          ...(manifests ? { manifests } : {}),
+          ...(helm.length ? { helm } : {}),
+        },
+      },
+    },
+  };
 }
