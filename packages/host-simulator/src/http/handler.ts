@@ -18,6 +18,8 @@ import {
   WireFormat,
 } from './body';
 import { discoveryResponse } from './discovery';
+import { validateFields } from './fieldValidation';
+import { PROTOBUF } from './protobuf';
 import { podLog } from './podLog';
 import { queryBool, queryInt } from './query';
 import { present, ResourceRequest } from './resource';
@@ -316,6 +318,21 @@ export class ClusterEndpoint {
     if (rr.subresource === 'scale') {
       this.scale(verb, rr, req, body, dryRun, send);
       return;
+    }
+    if (
+      ['create', 'update', 'patch'].includes(verb) &&
+      !rr.subresource?.match(/^(token|log)$/) &&
+      !(req.headers['content-type'] ?? '').startsWith(PROTOBUF)
+    ) {
+      // Protobuf bodies cannot carry unknown fields: the decoder drops them.
+      validateFields(
+        res,
+        q,
+        type,
+        rr.version,
+        body,
+        verb === 'patch' ? patchTypeOf(req.headers['content-type']) : undefined,
+      );
     }
     switch (verb) {
       case 'get':

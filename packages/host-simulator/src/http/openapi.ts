@@ -1,4 +1,6 @@
+import { JsonObject } from '../json';
 import { ResourceType } from '../registry';
+import { closure, schemaOf, toV3 } from './schemas';
 
 const QUERY = (name: string) => ({
   name,
@@ -13,13 +15,15 @@ const WRITE_PARAMS = [
 ];
 
 function schemaName(t: ResourceType, version: string) {
-  return `${t.group || 'core'}.${version}.${t.kind}`;
+  return schemaOf(t, version) ?? `${t.group || 'core'}.${version}.${t.kind}`;
 }
 
 /**
- * A minimal OpenAPI v3 document for one group/version: every resource's paths and
- * verbs with the GVK extension and the `fieldValidation` parameter (so kubectl uses
- * server-side field validation), and an open schema per kind.
+ * The OpenAPI v3 document of one group/version: every resource's paths and verbs
+ * with the GVK extension and the `fieldValidation` parameter (so kubectl uses
+ * server-side field validation), and the published Kubernetes schemas of the
+ * built-in kinds with everything they reference (`kubectl explain`). Custom
+ * resources get an open schema.
  */
 export function openApiV3(
   types: ResourceType[],
@@ -81,6 +85,12 @@ export function openApiV3(
         QUERY('gracePeriodSeconds'),
       ]),
     };
+    if (schemaOf(t, version) === name) {
+      for (const [defName, schema] of closure([name])) {
+        schemas[defName] = toV3(schema) as JsonObject;
+      }
+      continue;
+    }
     schemas[name] = {
       type: 'object',
       'x-kubernetes-group-version-kind': [gvk],
