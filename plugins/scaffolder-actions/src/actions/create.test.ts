@@ -286,4 +286,24 @@ describe('nested-clusters:create', () => {
     );
     expect(output).not.toHaveBeenCalledWith('status', expect.anything());
   });
+
+  it('outputs no credentials: never asks for a kubeconfig, only names and status', async () => {
+    const { ctx, output } = context(input);
+    await action.handler(ctx);
+    expect(backend.requests.map(r => r.path)).not.toContainEqual(
+      expect.stringContaining('kubeconfig'),
+    );
+    const schema = action.schema?.output as { properties?: object };
+    expect(Object.keys(schema.properties ?? {}).sort()).toEqual([
+      'clusterUrl',
+      'entityRef',
+      'host',
+      'name',
+      'namespace',
+      'status',
+    ]);
+    for (const [, value] of output.mock.calls) {
+      expect(String(value)).not.toMatch(/token|BEGIN|apiVersion: v1/i);
+    }
+  });
 });
