@@ -3,6 +3,8 @@ import {
   ClusterIpAllocator,
   defaultOnCreate,
   defaultOnUpdate,
+  NodePortAllocator,
+  releaseNodePorts,
 } from './defaults';
 import { ApiError, errors } from './errors';
 import { deepClone, deepEqual, isJsonObject, JsonValue } from './json';
@@ -124,8 +126,20 @@ function specPart(obj: KubeObject) {
  */
 export class ClusterApi {
   readonly ips = new ClusterIpAllocator();
+  readonly nodePorts = new NodePortAllocator();
 
-  constructor(readonly store: Store, readonly registry: ResourceRegistry) {}
+  constructor(readonly store: Store, readonly registry: ResourceRegistry) {
+    // A Service gives its nodePorts back when it drops them or is deleted.
+    store.subscribe(e => {
+      if (e.typeKey === '/services' && e.type !== 'ADDED') {
+        releaseNodePorts(
+          e.oldObject ?? e.object,
+          e.type === 'DELETED' ? undefined : e.object,
+          this.nodePorts,
+        );
+      }
+    });
+  }
 
   /** The type served at group/version/resource, or a 404 like the real server's. */
   resolve(group: string, version: string, resource: string): ResourceType {
@@ -288,7 +302,7 @@ export class ClusterApi {
     if (type.statusSubresource) {
       delete obj.status;
     }
-    defaultOnCreate(this.key(type), obj, this.ips);
+    defaultOnCreate(this.key(type), obj, this);
     if (this.key(type) === 'apiextensions.k8s.io/customresourcedefinitions') {
       this.acceptCrd(obj);
     }
@@ -376,7 +390,7 @@ export class ClusterApi {
         delete next.metadata[key];
       }
     }
-    defaultOnUpdate(this.key(type), next);
+    defaultOnUpdate(this.key(type), next, old, this);
     this.validate(type, next);
     if (old.metadata.deletionTimestamp) {
       const added = (next.metadata.finalizers ?? []).filter(

@@ -78,6 +78,25 @@ function rulesOf(role: KubeObject | undefined): PolicyRule[] {
     : [];
 }
 
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+/** A rule as `ConfirmNoEscalation` prints it (rbac PolicyRule.CompactString). */
+function describeRule(
+  group: string,
+  resource: string,
+  verbs: string[],
+  name?: string,
+) {
+  const q = (items: string[]) => `[${items.map(i => `"${i}"`).join(' ')}]`;
+  return `{APIGroups:${q([group])}, Resources:${q([resource])}${
+    name ? `, ResourceNames:${q([name])}` : ''
+  }, Verbs:${q(verbs)}}`;
+}
+
 interface Subject {
   kind?: string;
   name?: string;
@@ -124,6 +143,24 @@ export class Authenticator {
     return grant;
   }
 
+  /**
+   * A bound token is valid only while its ServiceAccount exists with the uid
+   * it was issued for (kubernetes pkg/serviceaccount/claims.go, Validate):
+   * deleting the ServiceAccount revokes its tokens, and so does recreating it.
+   */
+  private boundObjectExists(grant: TokenGrant) {
+    const sa = grant.serviceAccount;
+    if (!sa?.uid) {
+      return true;
+    }
+    const current = this.store.get('/serviceaccounts', sa.namespace, sa.name);
+    if (current?.metadata.uid === sa.uid) {
+      return true;
+    }
+    this.grants.delete(grant.token);
+    return false;
+  }
+
   userOf(grant: TokenGrant) {
     if (grant.serviceAccount) {
       return `system:serviceaccount:${grant.serviceAccount.namespace}:${grant.serviceAccount.name}`;
@@ -143,24 +180,6 @@ export class Authenticator {
       ? `${qualified(attrs.resource, attrs.group)} "${attrs.name}"`
       : qualified(attrs.resource, attrs.group);
     const scope = attrs.namespace
-  /**
-   * A bound token is valid only while its ServiceAccount exists with the uid
-   * it was issued for (kubernetes pkg/serviceaccount/claims.go, Validate):
-   * deleting the ServiceAccount revokes its tokens, and so does recreating it.
-   */
-  private boundObjectExists(grant: TokenGrant) {
-    const sa = grant.serviceAccount;
-    if (!sa?.uid) {
-      return true;
-    }
-    const current = this.store.get('/serviceaccounts', sa.namespace, sa.name);
-    if (current?.metadata.uid === sa.uid) {
-      return true;
-    }
-    this.grants.delete(grant.token);
-    return false;
-  }
-
       ? `in the namespace "${attrs.namespace}"`
       : 'at the cluster scope';
     throw errors.forbidden(
@@ -168,6 +187,116 @@ export class Authenticator {
         attrs.verb
       } resource "${resource}" in API group "${attrs.group}" ${scope}`,
       { name: attrs.name, group: attrs.group, kind: attrs.resource },
+    );
+  }
+
+  /**
+   * RBAC's escalation prevention (kubernetes pkg/registry/rbac/escalation_check.go
+   * and validation.ConfirmNoEscalation): a ServiceAccount may write a Role only
+   * with permissions it holds itself (or with `escalate`), and a binding only to
+   * a role whose permissions it holds (or may `bind`).
+   */
+  authorizeGrant(
+    grant: TokenGrant,
+    resource: string,
+    obj: KubeObject,
+    namespace?: string,
+  ) {
+    if (!grant.serviceAccount) {
+      return;
+    }
+    let rules: PolicyRule[];
+    if (resource === 'roles' || resource === 'clusterroles') {
+      const attrs = {
+        verb: 'escalate',
+        group: RBAC_GROUP,
+        resource,
+        namespace,
+      };
+      if (this.allows(grant, { ...attrs, name: obj.metadata.name })) {
+        return;
+      }
+      rules = rulesOf(obj);
+    } else if (
+      resource === 'rolebindings' ||
+      resource === 'clusterrolebindings'
+    ) {
+      const ref = isJsonObject(obj.roleRef) ? obj.roleRef : {};
+      const roleResource =
+        ref.kind === 'ClusterRole' ? 'clusterroles' : 'roles';
+      const roleName = String(ref.name ?? '');
+      if (
+        this.allows(grant, {
+          verb: 'bind',
+          group: RBAC_GROUP,
+          resource: roleResource,
+          namespace,
+          name: roleName,
+        })
+      ) {
+        return;
+      }
+      const role = this.store.get(
+        `${RBAC_GROUP}/${roleResource}`,
+        roleResource === 'roles' ? namespace : undefined,
+        roleName,
+      );
+      if (!role) {
+        throw errors.notFound(roleResource, RBAC_GROUP, roleName);
+      }
+      rules = rulesOf(role);
+    } else {
+      return;
+    }
+    const missing = new Map<string, string[]>();
+    for (const rule of rules) {
+      const names = strings(rule.resourceNames);
+      for (const group of strings(rule.apiGroups)) {
+        for (const res of strings(rule.resources)) {
+          const [base, sub] = res.split('/');
+          for (const name of names.length > 0 ? names : [undefined]) {
+            for (const verb of strings(rule.verbs)) {
+              const held = this.allows(grant, {
+                verb,
+                group,
+                resource: base,
+                subresource: sub,
+                namespace,
+                name,
+              });
+              if (!held) {
+                const key = JSON.stringify([group, res, name]);
+                missing.set(key, [...(missing.get(key) ?? []), verb]);
+              }
+            }
+          }
+        }
+      }
+    }
+    if (missing.size === 0) {
+      return;
+    }
+    const sa = grant.serviceAccount;
+    const groups = [
+      'system:serviceaccounts',
+      `system:serviceaccounts:${sa.namespace}`,
+      'system:authenticated',
+    ];
+    const lines = [...missing].map(([key, verbs]) => {
+      const [group, res, name] = JSON.parse(key) as [string, string, string?];
+      return describeRule(group, res, verbs, name ?? undefined);
+    });
+    throw errors.forbidden(
+      `${qualified(resource, RBAC_GROUP)} "${
+        obj.metadata.name
+      }" is forbidden: user "${this.userOf(grant)}" (groups=[${groups
+        .map(g => `"${g}"`)
+        .join(
+          ' ',
+        )}]) is attempting to grant RBAC permissions not currently held:\n${lines.join(
+        '\n',
+      )}`,
+      { name: obj.metadata.name, group: RBAC_GROUP, kind: resource },
     );
   }
 

@@ -15,6 +15,13 @@ const USAGE = `Usage: host-simulator [options]
   --admin                   serve the fault injection API at /admin/faults
   --install-delay-ms <ms>   delay of the helm install step; the other steps scale with it (default ${CLI_DELAYS.helmInstallMs})
   --kubernetes-version <v>  version reported by /version (default v1.35.0)
+  --node-address <ip>       the node's address, where NodePorts listen (default 127.0.0.1)
+  --lb-addresses <range>    run a load-balancer controller with this pool in 127.0.0.0/8,
+                            e.g. 127.0.0.100-127.0.0.149 (default: none, LoadBalancer Services stay pending)
+  --lb-port <port>          where load balancers serve the Service's port 443 (default 443;
+                            pick a port >= 1024 to run unprivileged)
+  --passthrough-port <port> run ingress-nginx (SSL passthrough) and a TLS passthrough Gateway on
+                            the node address at this port (default: none)
   --help                    show this help
 `;
 
@@ -42,6 +49,10 @@ async function main() {
       admin: { type: 'boolean', default: false },
       'install-delay-ms': { type: 'string' },
       'kubernetes-version': { type: 'string' },
+      'node-address': { type: 'string' },
+      'lb-addresses': { type: 'string' },
+      'lb-port': { type: 'string' },
+      'passthrough-port': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -49,14 +60,22 @@ async function main() {
     console.log(USAGE);
     return;
   }
-  const port = Number(values.port);
+  const portOption = (name: 'port' | 'lb-port' | 'passthrough-port') => {
+    const text = values[name];
+    if (text === undefined) {
+      return undefined;
+    }
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 0 || value > 65535) {
+      throw new Error(`--${name} must be a port number, got ${text}`);
+    }
+    return value;
+  };
+  const port = portOption('port')!;
   const delay =
     values['install-delay-ms'] === undefined
       ? undefined
       : Number(values['install-delay-ms']);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be a port number, got ${values.port}`);
-  }
   if (delay !== undefined && (!Number.isFinite(delay) || delay < 0)) {
     throw new Error(
       `--install-delay-ms must be a non-negative number, got ${values['install-delay-ms']}`,
@@ -69,6 +88,14 @@ async function main() {
     statePath: values.state ? resolve(values.state) : undefined,
     delays: delay === undefined ? CLI_DELAYS : delaysFrom(delay),
     kubernetesVersion: values['kubernetes-version'],
+    nodeAddress: values['node-address'],
+    loadBalancer: values['lb-addresses']
+      ? {
+          addresses: values['lb-addresses'],
+          httpsPort: portOption('lb-port'),
+        }
+      : undefined,
+    passthroughPort: portOption('passthrough-port'),
     logger: message => console.error(message),
   });
   if (values['ca-out']) {

@@ -20,27 +20,30 @@ import {
   replicaSetController,
   statefulSetController,
 } from './controllers/workloads';
+import { nodePortsOf } from './defaults';
 import { FaultController } from './faults';
 import { ClusterEndpoint, VersionInfo } from './http/handler';
 import { KubeObject, nowIso } from './model';
-import { ResourceRegistry } from './registry';
 import { clusterRoleAggregationController } from './rbac/aggregation';
 import { bootstrapClusterRoles } from './rbac/bootstrapPolicy';
+import { ResourceRegistry } from './registry';
 import { Store, StoreSnapshot } from './store';
 
 export interface ClusterOptions {
   kubernetesVersion: string;
+  /** The node's InternalIP (default 127.0.0.1). */
+  nodeAddress?: string;
   delays: () => InstallerDelays;
   caPem: string;
   log: Logger;
   bookmarkIntervalMs: number;
   eventLogSize?: number;
   faults?: FaultController;
+  /** The server's clock (Unix ms); the machine's by default. */
+  clock?: () => number;
   podBehaviour?: (pod: KubeObject) => PodBehaviour | undefined;
   admin?: (
     req: IncomingMessage,
-  /** The server's clock (Unix ms); the machine's by default. */
-  clock?: () => number;
     res: ServerResponse,
     grant: TokenGrant,
   ) => Promise<void>;
@@ -84,6 +87,8 @@ export class Cluster {
       caPem: options.caPem,
       podBehaviour: pod => options.podBehaviour?.(pod),
       auth: this.auth,
+      kubernetesVersion: options.kubernetesVersion,
+      nodeAddress: options.nodeAddress ?? '127.0.0.1',
     };
     for (const controller of [
       namespaceController,
@@ -94,12 +99,12 @@ export class Cluster {
       deploymentController,
       replicaSetController,
       jobController,
+      clusterRoleAggregationController,
     ]) {
       this.unsubscribers.push(controller(this.context));
     }
   }
 
-      clusterRoleAggregationController,
   /** Creates what a fresh cluster has: system namespaces, a node, a default StorageClass, bootstrap roles. */
   bootstrap() {
     const { api } = this;
@@ -149,7 +154,7 @@ export class Cluster {
             },
           ],
           addresses: [
-            { type: 'InternalIP', address: '172.18.0.2' },
+            { type: 'InternalIP', address: this.context.nodeAddress },
             { type: 'Hostname', address: NODE_NAME },
           ],
           capacity: { cpu: '8', memory: '32Gi', pods: '110' },
@@ -209,6 +214,7 @@ export class Cluster {
       if (ip) {
         this.api.ips.markUsed(ip);
       }
+      nodePortsOf(svc).forEach(port => this.api.nodePorts.markUsed(port));
     }
   }
 

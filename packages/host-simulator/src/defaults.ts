@@ -1,3 +1,4 @@
+import { errors } from './errors';
 import { isJsonObject, JsonObject } from './json';
 import { KubeObject } from './model';
 
@@ -18,6 +19,157 @@ export class ClusterIpAllocator {
         this.used.add(ip);
         return ip;
       }
+    }
+  }
+}
+
+const NODE_PORT_MIN = 30000;
+const NODE_PORT_MAX = 32767;
+
+/** The API server's NodePort allocator over the default `--service-node-port-range` 30000-32767. */
+export class NodePortAllocator {
+  private readonly used = new Set<number>();
+
+  markUsed(port: number) {
+    this.used.add(port);
+  }
+
+  release(port: number) {
+    this.used.delete(port);
+  }
+
+  isUsed(port: number) {
+    return this.used.has(port);
+  }
+
+  /** A free port, scanning from a random offset as the real allocator does. */
+  allocate(): number {
+    const size = NODE_PORT_MAX - NODE_PORT_MIN + 1;
+    const offset = Math.floor(Math.random() * size);
+    for (let i = 0; i < size; i++) {
+      const port = NODE_PORT_MIN + ((offset + i) % size);
+      if (!this.used.has(port)) {
+        this.used.add(port);
+        return port;
+      }
+    }
+    throw errors.internal('failed to allocate a nodePort: range is full');
+  }
+}
+
+export interface ServiceAllocators {
+  ips: ClusterIpAllocator;
+  nodePorts: NodePortAllocator;
+}
+
+function servicePorts(service: KubeObject | undefined): JsonObject[] {
+  const spec = obj(service?.spec);
+  return Array.isArray(spec.ports) ? spec.ports.filter(isJsonObject) : [];
+}
+
+function needsNodePorts(service: KubeObject | undefined) {
+  const type = obj(service?.spec).type;
+  return type === 'NodePort' || type === 'LoadBalancer';
+}
+
+/** The nodePorts a Service holds. */
+export function nodePortsOf(service: KubeObject | undefined): number[] {
+  return servicePorts(service)
+    .map(p => p.nodePort)
+    .filter((p): p is number => typeof p === 'number' && p > 0);
+}
+
+/**
+ * NodePort allocation and validation of the service REST storage (kubernetes
+ * pkg/registry/core/service/storage): a nodePort of 0 is allocated, a taken or
+ * out-of-range one is refused with 422, a ClusterIP Service may not have one,
+ * an update keeps the ports it already holds, and switching to ClusterIP drops
+ * them. Validates first and only then allocates, so a refusal changes nothing.
+ */
+function assignNodePorts(
+  service: KubeObject,
+  old: KubeObject | undefined,
+  allocator: NodePortAllocator,
+) {
+  const spec = obj(service.spec);
+  const ports = servicePorts(service);
+  const held = new Set(nodePortsOf(old));
+  const invalid = (i: number, why: string) =>
+    errors.invalid(
+      'Service',
+      '',
+      service.metadata.name ?? '',
+      `spec.ports[${i}].nodePort`,
+      why,
+    );
+  if (!needsNodePorts(service)) {
+    const oldPorts = servicePorts(old);
+    ports.forEach((p, i) => {
+      const unchanged = oldPorts.some(
+        o => o.port === p.port && o.nodePort === p.nodePort,
+      );
+      if (needsNodePorts(old) && unchanged) {
+        delete p.nodePort;
+      } else if (typeof p.nodePort === 'number' && p.nodePort !== 0) {
+        throw invalid(
+          i,
+          `Forbidden: may not be used when \`type\` is '${String(spec.type)}'`,
+        );
+      } else {
+        delete p.nodePort;
+      }
+    });
+    return;
+  }
+  ports.forEach((p, i) => {
+    const port = p.nodePort;
+    if (typeof port !== 'number' || port === 0) {
+      return;
+    }
+    if (port < NODE_PORT_MIN || port > NODE_PORT_MAX) {
+      throw invalid(
+        i,
+        `Invalid value: ${port}: provided port is not in the valid range. The range of valid ports is ${NODE_PORT_MIN}-${NODE_PORT_MAX}`,
+      );
+    }
+    const duplicate = ports.findIndex(o => o !== p && o.nodePort === port);
+    if (duplicate >= 0 && duplicate < i) {
+      throw invalid(i, `Duplicate value: ${port}`);
+    }
+    if (!held.has(port) && allocator.isUsed(port)) {
+      throw invalid(
+        i,
+        `Invalid value: ${port}: provided port is already allocated`,
+      );
+    }
+  });
+  const oldPorts = servicePorts(old);
+  for (const p of ports) {
+    if (typeof p.nodePort !== 'number' || p.nodePort === 0) {
+      // An update that omits an allocated nodePort keeps it (patchAllocatedValues).
+      const kept = oldPorts.find(
+        o => o.port === p.port && typeof o.nodePort === 'number',
+      );
+      p.nodePort =
+        kept && typeof kept.nodePort === 'number'
+          ? kept.nodePort
+          : allocator.allocate();
+    } else {
+      allocator.markUsed(p.nodePort);
+    }
+  }
+}
+
+/** Releases the nodePorts `old` held that `next` (if any) no longer holds. */
+export function releaseNodePorts(
+  old: KubeObject,
+  next: KubeObject | undefined,
+  allocator: NodePortAllocator,
+) {
+  const kept = new Set(nodePortsOf(next));
+  for (const port of nodePortsOf(old)) {
+    if (!kept.has(port)) {
+      allocator.release(port);
     }
   }
 }
@@ -45,7 +197,7 @@ function foldStringData(secret: KubeObject) {
 export function defaultOnCreate(
   typeKey: string,
   o: KubeObject,
-  ips: ClusterIpAllocator,
+  { ips, nodePorts }: ServiceAllocators,
 ) {
   switch (typeKey) {
     case '/namespaces':
@@ -83,7 +235,11 @@ export function defaultOnCreate(
           };
         });
       }
+      if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+        spec.externalTrafficPolicy = spec.externalTrafficPolicy ?? 'Cluster';
+      }
       o.spec = spec;
+      assignNodePorts(o, undefined, nodePorts);
       o.status = { loadBalancer: {} };
       break;
     }
@@ -144,8 +300,23 @@ export function defaultOnCreate(
   }
 }
 
-export function defaultOnUpdate(typeKey: string, o: KubeObject) {
+export function defaultOnUpdate(
+  typeKey: string,
+  o: KubeObject,
+  old: KubeObject,
+  { nodePorts }: ServiceAllocators,
+) {
   if (typeKey === '/secrets') {
     foldStringData(o);
+  }
+  if (typeKey === '/services') {
+    const spec = obj(o.spec);
+    // The cluster IP is immutable and kept when an update leaves it out.
+    spec.clusterIP = spec.clusterIP ?? obj(old.spec).clusterIP;
+    if (typeof spec.clusterIP === 'string') {
+      spec.clusterIPs = [spec.clusterIP];
+    }
+    o.spec = spec;
+    assignNodePorts(o, old, nodePorts);
   }
 }

@@ -12,10 +12,21 @@ import {
 import { Logger } from './controllers/runtime';
 import { errors } from './errors';
 import { FaultController, FaultState } from './faults';
-import { parseBody, readBody, sendError, sendJson } from './http/body';
+import { parseBody, readBody, sendJson } from './http/body';
 import { isJsonObject } from './json';
 import { loadState, PersistedState, saveState } from './state';
 import { createCa, issueServerCert } from './tls';
+import { ServiceRouter } from './network/endpoints';
+import {
+  LoadBalancerOptions,
+  loadBalancerController,
+} from './network/loadBalancer';
+import { nodePortProxy } from './network/nodePorts';
+import {
+  GATEWAY_API_CRDS,
+  PASSTHROUGH_OBJECTS,
+  passthroughController,
+} from './network/passthrough';
 import { FLUX_SOURCES, INSTALLER_CRDS } from './vcluster/crds';
 import { startInstallers } from './vcluster/installers';
 import { VclusterRuntime } from './vcluster/runtime';
@@ -39,6 +50,16 @@ export interface HostSimulatorOptions {
   eventLogSize?: number;
   /** Periodic state save interval when statePath is set (default 5000). */
   stateSaveIntervalMs?: number;
+  /** The node's InternalIP; NodePorts listen there (default 127.0.0.1). */
+  nodeAddress?: string;
+  /** A load-balancer controller with this address pool; without it LoadBalancer Services stay pending. */
+  loadBalancer?: LoadBalancerOptions;
+  /**
+   * Port of the TLS passthrough listener on the node address (ingress-nginx and
+   * a Gateway); 0 picks a free one. Without it, no ingress controller or
+   * Gateway API runs.
+   */
+  passthroughPort?: number;
   logger?: Logger;
 }
 
@@ -55,6 +76,10 @@ export interface HostSimulator {
   kubeconfig(): string;
   /** The host cluster, for assertions and direct object access in tests. */
   host: Cluster;
+  /** The node's address, where NodePorts listen. */
+  nodeAddress: string;
+  /** The TLS passthrough listener (Ingress and TLSRoute hosts), when enabled. */
+  passthrough?: { address: string; port: number };
   stop(): Promise<void>;
 }
 
@@ -75,13 +100,16 @@ export async function startHostSimulator(
   const bookmarkIntervalMs = options.bookmarkIntervalMs ?? 5000;
   let url = '';
 
+  const nodeAddress = options.nodeAddress ?? '127.0.0.1';
   const baseOptions = (kubernetesVersion: string): ClusterOptions => ({
     kubernetesVersion,
+    nodeAddress,
     delays: () => delays,
     caPem: ca.certPem,
     log,
     bookmarkIntervalMs,
     eventLogSize: options.eventLogSize,
+    clock: () => faults.now(),
   });
 
   const runtimeRef: { vclusters?: VclusterRuntime } = {};
@@ -93,15 +121,22 @@ export async function startHostSimulator(
       ? (req, res, grant) => adminFaults(req, res, grant, faults)
       : undefined,
   });
-  const vclusters = new VclusterRuntime(
-    host.context,
-    faults,
-    () => url,
-    v => baseOptions(v),
+  const vclusters = new VclusterRuntime(host.context, faults, v =>
+    baseOptions(v),
   );
   runtimeRef.vclusters = vclusters;
   const stopVclusters = vclusters.start();
   const installers = startInstallers(host.context, faults, vclusters);
+  // The host's network: kube-proxy's NodePorts, a load balancer, TLS passthrough.
+  const router = new ServiceRouter(host.context, vclusters.podBackend);
+  const stopNodePorts = nodePortProxy(host.context, router, log);
+  const stopLoadBalancer = options.loadBalancer
+    ? loadBalancerController(host.context, router, options.loadBalancer, log)
+    : undefined;
+  const passthrough =
+    options.passthroughPort !== undefined
+      ? passthroughController(host.context, router, nodeAddress, log)
+      : undefined;
 
   const token =
     options.token ??
@@ -109,7 +144,6 @@ export async function startHostSimulator(
       ?.token ??
     newToken('admin');
   if (saved) {
-    clock: () => faults.now(),
     host.restore(saved.host);
     saved.grants.forEach(g => host.auth.add(g));
     vclusters.restore(saved.nested);
@@ -128,25 +162,24 @@ export async function startHostSimulator(
     }
   }
   host.auth.add({ token, user: 'kubernetes-admin' });
+  // What the ingress controller and the Gateway implementation bring (also into an older saved state).
+  for (const obj of passthrough
+    ? [...GATEWAY_API_CRDS, ...PASSTHROUGH_OBJECTS]
+    : []) {
+    const type = host.api.typeOf(obj.apiVersion, obj.kind);
+    if (!host.api.tryGet(type, obj.metadata.namespace, obj.metadata.name!)) {
+      host.api.create(type, obj.metadata.namespace, obj);
+    }
+  }
+
+  const passthroughPort =
+    passthrough && options.passthroughPort !== undefined
+      ? await passthrough.listen(options.passthroughPort)
+      : undefined;
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const reqUrl = new URL(req.url ?? '/', 'https://127.0.0.1');
     const path = reqUrl.pathname.replace(/\/+$/, '') || '/';
-    const nested = /^\/vclusters\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
-    if (nested) {
-      const cluster = vclusters.serving(nested[1], nested[2]);
-      if (!cluster) {
-        sendError(
-          res,
-          errors.unavailable(
-            `the virtual cluster ${nested[1]}/${nested[2]} is not running (no ready control-plane replicas)`,
-          ),
-        );
-        return;
-      }
-      void cluster.endpoint.handle(req, res, nested[3] ?? '/', reqUrl);
-      return;
-    }
     void host.endpoint.handle(req, res, path, reqUrl);
   };
 
@@ -229,6 +262,11 @@ export async function startHostSimulator(
     caPem: ca.certPem,
     faults,
     host,
+    nodeAddress,
+    passthrough:
+      passthroughPort !== undefined
+        ? { address: nodeAddress, port: passthroughPort }
+        : undefined,
     addToken: grant => host.auth.add(grant),
     kubeconfig: () =>
       toYaml({
@@ -258,7 +296,12 @@ export async function startHostSimulator(
       if (saveTimer) clearInterval(saveTimer);
       installers.stop();
       stopVclusters();
-      vclusters.stop();
+      await Promise.all([
+        stopNodePorts(),
+        stopLoadBalancer?.(),
+        passthrough?.stop(),
+      ]);
+      await vclusters.stop();
       host.stop();
       await save();
       await new Promise<void>(resolve => {
@@ -313,6 +356,7 @@ async function adminFaults(
   if (b.dropWatches)
     faults.dropWatches({ graceful: b.dropWatches === 'graceful' });
   if (b.forceGone) faults.forceGone();
+  if (b.clockOffsetMs !== undefined) faults.setClockOffset(b.clockOffsetMs);
   // Answer before going down, or the caller would never hear back.
   sendJson(res, 200, {
     ...faults.current(),
@@ -325,4 +369,3 @@ async function adminFaults(
     }
   }
 }
-  if (b.clockOffsetMs !== undefined) faults.setClockOffset(b.clockOffsetMs);

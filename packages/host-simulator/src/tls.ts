@@ -68,8 +68,21 @@ export async function createCa(
   };
 }
 
-/** Issues a serving certificate for 127.0.0.1, ::1 and localhost, signed by the CA. */
-export async function issueServerCert(ca: CaMaterial): Promise<ServerTls> {
+export interface SubjectAltNames {
+  dns: string[];
+  ips: string[];
+}
+
+const HOST_SANS: SubjectAltNames = {
+  dns: ['localhost', 'kubernetes.default.svc'],
+  ips: ['127.0.0.1', '::1'],
+};
+
+/** Issues a `kube-apiserver` serving certificate for `sans` (default: 127.0.0.1, ::1, localhost), signed by the CA. */
+export async function issueServerCert(
+  ca: CaMaterial,
+  sans: SubjectAltNames = HOST_SANS,
+): Promise<ServerTls> {
   const caCert = new x509.X509Certificate(ca.certPem);
   const caKey = await crypto.subtle.importKey(
     'pkcs8',
@@ -96,10 +109,8 @@ export async function issueServerCert(ca: CaMaterial): Promise<ServerTls> {
       ),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
       new x509.SubjectAlternativeNameExtension([
-        { type: 'ip', value: '127.0.0.1' },
-        { type: 'ip', value: '::1' },
-        { type: 'dns', value: 'localhost' },
-        { type: 'dns', value: 'kubernetes.default.svc' },
+        ...sans.ips.map(value => ({ type: 'ip' as const, value })),
+        ...sans.dns.map(value => ({ type: 'dns' as const, value })),
       ]),
       await x509.AuthorityKeyIdentifierExtension.create(caCert),
     ],

@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import * as https from 'node:https';
 import { HostSimulator } from '../simulator';
+import { vclusterRoleRules } from '../vcluster/chart';
 
 /** A client-node KubeConfig for a server URL, verifying TLS with the simulator's CA. */
 export function kubeConfigFor(server: string, token: string, caPem: string) {
@@ -170,8 +171,51 @@ export function rawRequest(
 /** The ServiceAccount the vcluster CLI Jobs of the tests run as. */
 export const INSTALLER = 'vcluster-installer';
 
+/**
+ * The Role a platform team gives the vcluster CLI Job: what `vcluster create`
+ * reads and writes (namespace lookup tolerated as Forbidden, Helm's release
+ * Secrets, the chart's objects) plus the chart Role's rules, which RBAC only
+ * lets it grant if it holds them.
+ */
+export function installerRules(): k8s.V1PolicyRule[] {
+  const chartRole = vclusterRoleRules({}, 35) as unknown as k8s.V1PolicyRule[];
+  return [
+    {
+      apiGroups: [''],
+      resources: ['secrets', 'services', 'serviceaccounts'],
+      verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'],
+    },
+    {
+      apiGroups: ['apps'],
+      resources: ['statefulsets'],
+      verbs: ['get', 'list', 'create', 'patch', 'delete'],
+    },
+    {
+      apiGroups: ['rbac.authorization.k8s.io'],
+      resources: ['roles', 'rolebindings'],
+      verbs: ['get', 'create', 'patch', 'delete'],
+    },
+    // The exposure objects, when the values enable them.
+    {
+      apiGroups: ['networking.k8s.io'],
+      resources: ['ingresses'],
+      verbs: ['get', 'create', 'patch', 'delete'],
+    },
+    {
+      apiGroups: ['gateway.networking.k8s.io'],
+      resources: ['tlsroutes'],
+      verbs: ['get', 'create', 'patch', 'delete'],
+    },
+    ...chartRole,
+  ];
+}
+
 /** Lets {@link INSTALLER} run the vcluster CLI in `namespace` (Role + RoleBinding), like the helm-job installer sets up. */
-export async function grantInstaller(kc: k8s.KubeConfig, namespace: string) {
+export async function grantInstaller(
+  kc: k8s.KubeConfig,
+  namespace: string,
+  rules: k8s.V1PolicyRule[] = installerRules(),
+) {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
   await core.createNamespacedServiceAccount({
@@ -180,16 +224,7 @@ export async function grantInstaller(kc: k8s.KubeConfig, namespace: string) {
   });
   await rbac.createNamespacedRole({
     namespace,
-    body: {
-      metadata: { name: INSTALLER },
-      rules: [
-        {
-          apiGroups: ['', 'apps', 'rbac.authorization.k8s.io'],
-          resources: ['*'],
-          verbs: ['*'],
-        },
-      ],
-    },
+    body: { metadata: { name: INSTALLER }, rules },
   });
   await rbac.createNamespacedRoleBinding({
     namespace,
@@ -203,6 +238,82 @@ export async function grantInstaller(kc: k8s.KubeConfig, namespace: string) {
       subjects: [{ kind: 'ServiceAccount', name: INSTALLER, namespace }],
     },
   });
+}
+
+/** A Job running `vcluster <args>` as {@link INSTALLER}, values from ConfigMap `values` when given. */
+export function cliJob(name: string, args: string[], valuesConfigMap?: string) {
+  return {
+    metadata: { name },
+    spec: {
+      backoffLimit: 0,
+      template: {
+        spec: {
+          restartPolicy: 'Never',
+          serviceAccountName: INSTALLER,
+          containers: [
+            {
+              name: 'vcluster',
+              image: 'ghcr.io/loft-sh/vcluster-cli:0.36.1',
+              command: ['vcluster'],
+              args,
+              terminationMessagePolicy: 'FallbackToLogsOnError',
+              ...(valuesConfigMap
+                ? { volumeMounts: [{ name: 'values', mountPath: '/values' }] }
+                : {}),
+            },
+          ],
+          ...(valuesConfigMap
+            ? {
+                volumes: [
+                  { name: 'values', configMap: { name: valuesConfigMap } },
+                ],
+              }
+            : {}),
+        },
+      },
+    },
+  };
+}
+
+/**
+ * Network options for a simulator on a /24 of 127.0.0.0/8 no other simulator of
+ * the test run uses (Linux routes the whole block to lo), so NodePorts and
+ * load-balancer listeners of parallel tests never collide.
+ */
+export function isolatedNetwork() {
+  const prefix = `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(
+    Math.random() * 250,
+  )}`;
+  return {
+    nodeAddress: `${prefix}.1`,
+    loadBalancer: { addresses: `${prefix}.10-${prefix}.12`, httpsPort: 8443 },
+    passthroughPort: 0,
+  };
+}
+
+/** True when the call failed without an HTTP answer (connection refused or reset). */
+export async function refused(promise: Promise<unknown>): Promise<boolean> {
+  try {
+    await promise;
+    return false;
+  } catch (e) {
+    return typeof (e as { code?: unknown }).code !== 'number';
+  }
+}
+
+/** client-node's KubeConfig for a kubeconfig Secret's key, with its server (and TLS server name) replaced. */
+export function kubeConfigAt(
+  secret: k8s.V1Secret,
+  key: string,
+  server: string,
+  tlsServerName?: string,
+) {
+  const kc = kubeConfigFromSecret(secret, key);
+  const cluster = kc.getCurrentCluster()!;
+  kc.clusters = kc.clusters.map(c =>
+    c.name === cluster.name ? { ...c, server, tlsServerName } : c,
+  );
+  return kc;
 }
 
 /**
@@ -245,4 +356,35 @@ export async function installNestedCluster(
     20000,
   );
   return Buffer.from(secret.data!.config, 'base64').toString();
+}
+
+/** `vcluster create <name>` by a helm-job in its own namespace with `values`; resolves to Secret `vc-<name>`. */
+export async function installVcluster(
+  sim: HostSimulator,
+  namespace: string,
+  name: string,
+  values: object,
+): Promise<k8s.V1Secret> {
+  const kc = hostKubeConfig(sim);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  await core.createNamespacedConfigMap({
+    namespace,
+    body: {
+      metadata: { name: 'values' },
+      data: { 'values.yaml': JSON.stringify(values) },
+    },
+  });
+  await grantInstaller(kc, namespace);
+  await kc.makeApiClient(k8s.BatchV1Api).createNamespacedJob({
+    namespace,
+    body: cliJob(
+      'install',
+      ['create', name, '-n', namespace, '-f', '/values/values.yaml'],
+      'values',
+    ),
+  });
+  return eventually(() =>
+    core.readNamespacedSecret({ namespace, name: `vc-${name}` }),
+  );
 }

@@ -3,9 +3,11 @@ import { startHostSimulator, HostSimulator } from '../simulator';
 import {
   eventually,
   hostKubeConfig,
+  isolatedNetwork,
   kubeConfigFromSecret,
   mergePatch,
   pausePatch,
+  refused,
   resumePatch,
   statusOf,
 } from '../__testUtils__/helpers';
@@ -60,7 +62,7 @@ describe('capi installer timeline', () => {
   let custom: k8s.CustomObjectsApi;
 
   beforeAll(async () => {
-    sim = await startHostSimulator();
+    sim = await startHostSimulator(isolatedNetwork());
     const kc = hostKubeConfig(sim);
     core = kc.makeApiClient(k8s.CoreV1Api);
     apps = kc.makeApiClient(k8s.AppsV1Api);
@@ -99,14 +101,20 @@ describe('capi installer timeline', () => {
       kind: 'VCluster',
       metadata: { name: NAME, namespace: NS },
       spec: {
-        controlPlaneEndpoint: { host: '', port: 0 },
+        // Exposed through a fixed NodePort, so the endpoint is known up front.
+        controlPlaneEndpoint: { host: sim.nodeAddress, port: 31445 },
         helmRelease: {
           chart: {
             name: 'vcluster',
             repo: 'https://charts.loft.sh',
             version: '0.36.1',
           },
-          values: 'controlPlane:\n  distro: {k8s: {version: v1.35.0}}\n',
+          values: [
+            'controlPlane:',
+            '  distro: {k8s: {version: v1.35.0}}',
+            '  service: {spec: {type: NodePort}, httpsNodePort: 31445}',
+            `  proxy: {extraSANs: ['${sim.nodeAddress}']}`,
+          ].join('\n'),
         },
       },
     } as k8s.KubernetesObject);
@@ -138,14 +146,6 @@ describe('capi installer timeline', () => {
       'KubeconfigReady',
       'Ready',
     ]);
-    const service = await core.readNamespacedService({
-      namespace: NS,
-      name: NAME,
-    });
-    expect(deployed.spec.controlPlaneEndpoint).toEqual({
-      host: service.spec?.clusterIP,
-      port: 443,
-    });
     const cluster = await eventually(async () => {
       const c = await readCluster();
       return c.status?.phase === 'Provisioned' ? c : undefined;
@@ -165,9 +165,15 @@ describe('capi installer timeline', () => {
       'cluster.x-k8s.io/cluster-name': NAME,
     });
     const nestedKc = kubeConfigFromSecret(kubeconfig, 'value');
+    // The provider's kubeconfig: the syncer's, with the control-plane endpoint as server.
     expect(nestedKc.getCurrentCluster()?.server).toBe(
-      `${sim.url}/vclusters/${NS}/${NAME}`,
+      `https://${sim.nodeAddress}:31445`,
     );
+    const ca = await core.readNamespacedSecret({
+      namespace: NS,
+      name: `${NAME}-ca`,
+    });
+    expect(nestedKc.getCurrentCluster()?.caData).toBe(ca.data!['tls.crt']);
     const nested = nestedKc.makeApiClient(k8s.CoreV1Api);
     expect(
       (await nested.listNamespace()).items.map(n => n.metadata?.name),
@@ -183,7 +189,7 @@ describe('capi installer timeline', () => {
       return vc.status?.ready === false ? vc : undefined;
     });
     expect(paused.status?.phase).toBe('Pending');
-    expect(await statusOf(nested.listNamespace())).toBe(503);
+    expect(await refused(nested.listNamespace())).toBe(true);
     expect(
       (await apps.readNamespacedStatefulSet({ namespace: NS, name: NAME })).spec
         ?.replicas,
@@ -229,7 +235,7 @@ describe('capi installer timeline', () => {
           }),
         )) === 404,
     );
-    expect(await statusOf(nested.listNamespace())).toBe(503);
+    expect(await refused(nested.listNamespace())).toBe(true);
   });
 
   it('reports phase Failed with an Error-severity condition when the install fails', async () => {

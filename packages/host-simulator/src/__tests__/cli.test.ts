@@ -3,12 +3,17 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { eventually, kubeConfigFor } from '../__testUtils__/helpers';
+import {
+  eventually,
+  isolatedNetwork,
+  kubeConfigFor,
+} from '../__testUtils__/helpers';
 
 describe('host-simulator command', () => {
   it('prints its URL once listening and writes the CA', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'host-sim-cli-'));
     const caOut = join(dir, 'deep', 'dir', 'ca.pem');
+    const network = isolatedNetwork();
     const child = spawn(
       process.execPath,
       [
@@ -23,6 +28,14 @@ describe('host-simulator command', () => {
         caOut,
         '--install-delay-ms',
         '100',
+        '--node-address',
+        network.nodeAddress,
+        '--lb-addresses',
+        network.loadBalancer.addresses,
+        '--lb-port',
+        '8443',
+        '--passthrough-port',
+        '0',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -43,6 +56,8 @@ describe('host-simulator command', () => {
       expect(
         (await core.listNamespace()).items.map(n => n.metadata?.name),
       ).toContain('kube-system');
+      // --passthrough-port brings the ingress controller's and the Gateway's objects.
+      await core.readNamespace({ name: 'gateway-system' });
       expect(output.trim().split('\n')).toHaveLength(1);
     } finally {
       child.kill('SIGTERM');

@@ -9,7 +9,8 @@ import {
   statusBodyOf,
   statusOf,
   grantInstaller,
-  INSTALLER,
+  cliJob,
+  isolatedNetwork,
 } from '../__testUtils__/helpers';
 
 describe('conformance: authentication and authorization', () => {
@@ -17,7 +18,7 @@ describe('conformance: authentication and authorization', () => {
   let core: k8s.CoreV1Api;
 
   beforeAll(async () => {
-    sim = await startHostSimulator();
+    sim = await startHostSimulator(isolatedNetwork());
     core = hostKubeConfig(sim).makeApiClient(k8s.CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'team-a' } } });
     await core.createNamespace({ body: { metadata: { name: 'team-b' } } });
@@ -120,32 +121,30 @@ describe('conformance: authentication and authorization', () => {
     // Bring up a nested cluster through the helm-job installer's chart objects directly.
     const batch = hostKubeConfig(sim).makeApiClient(k8s.BatchV1Api);
     await grantInstaller(hostKubeConfig(sim), 'team-a');
-    await batch.createNamespacedJob({
+    await core.createNamespacedConfigMap({
       namespace: 'team-a',
       body: {
-        metadata: { name: 'install' },
-        spec: {
-          template: {
-            spec: {
-              restartPolicy: 'Never',
-              serviceAccountName: INSTALLER,
-              containers: [
-                {
-                  name: 'vcluster',
-                  image: 'ghcr.io/loft-sh/vcluster-cli:0.36.1',
-                  args: [
-                    'create',
-                    'rbac',
-                    '--namespace',
-                    'team-a',
-                    '--connect=false',
-                  ],
-                },
-              ],
-            },
-          },
+        metadata: { name: 'values' },
+        data: {
+          'values.yaml': `controlPlane: {service: {spec: {type: NodePort}, httpsNodePort: 31447}}\nexportKubeConfig: {server: 'https://${sim.nodeAddress}:31447'}\n`,
         },
       },
+    });
+    await batch.createNamespacedJob({
+      namespace: 'team-a',
+      body: cliJob(
+        'install',
+        [
+          'create',
+          'rbac',
+          '--namespace',
+          'team-a',
+          '-f',
+          '/values/values.yaml',
+          '--connect=false',
+        ],
+        'values',
+      ),
     });
     const secret = await eventually(() =>
       core.readNamespacedSecret({ namespace: 'team-a', name: 'vc-rbac' }),
@@ -179,7 +178,7 @@ describe('conformance: authentication and authorization', () => {
     const viewer = kubeConfigFor(
       adminKc.getCurrentCluster()!.server,
       token,
-      sim.caPem,
+      Buffer.from(adminKc.getCurrentCluster()!.caData!, 'base64').toString(),
     ).makeApiClient(k8s.CoreV1Api);
     expect((await viewer.listNamespace()).items.length).toBe(4);
     expect(

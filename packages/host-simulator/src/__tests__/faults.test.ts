@@ -6,31 +6,9 @@ import {
   rawRequest,
   statusBodyOf,
   statusOf,
+  cliJob,
   grantInstaller,
-  INSTALLER,
 } from '../__testUtils__/helpers';
-
-function installJob(name: string): k8s.V1Job {
-  return {
-    metadata: { name: `install-${name}` },
-    spec: {
-      backoffLimit: 0,
-      template: {
-        spec: {
-          restartPolicy: 'Never',
-          serviceAccountName: INSTALLER,
-          containers: [
-            {
-              name: 'vcluster',
-              image: 'ghcr.io/loft-sh/vcluster-cli:0.36.1',
-              args: ['create', name, '--connect=false'],
-            },
-          ],
-        },
-      },
-    },
-  };
-}
 
 describe('fault injection', () => {
   let sim: HostSimulator;
@@ -42,8 +20,17 @@ describe('fault injection', () => {
     const kc = hostKubeConfig(sim);
     core = kc.makeApiClient(k8s.CoreV1Api);
     batch = kc.makeApiClient(k8s.BatchV1Api);
-    await grantInstaller(kc, 'default');
   });
+
+  /** `vcluster create <name>` in namespace <name> (one vcluster per namespace, as the CLI wants). */
+  async function install(name: string) {
+    await core.createNamespace({ body: { metadata: { name } } });
+    await grantInstaller(hostKubeConfig(sim), name);
+    await batch.createNamespacedJob({
+      namespace: name,
+      body: cliJob(`install-${name}`, ['create', name, '--connect=false']),
+    });
+  }
   afterEach(() => sim.faults.reset());
   afterAll(() => sim.stop());
 
@@ -76,13 +63,10 @@ describe('fault injection', () => {
 
   it('makes an install fail: failed Job and a CrashLoopBackOff pod', async () => {
     sim.faults.failInstalls(true);
-    await batch.createNamespacedJob({
-      namespace: 'default',
-      body: installJob('crashy'),
-    });
+    await install('crashy');
     const job = await eventually(async () => {
       const j = await batch.readNamespacedJob({
-        namespace: 'default',
+        namespace: 'crashy',
         name: 'install-crashy',
       });
       return j.status?.failed ? j : undefined;
@@ -92,7 +76,7 @@ describe('fault injection', () => {
     ).toMatchObject({ status: 'True', reason: 'BackoffLimitExceeded' });
     const pod = await eventually(async () => {
       const p = await core.readNamespacedPod({
-        namespace: 'default',
+        namespace: 'crashy',
         name: 'crashy-0',
       });
       return p.status?.containerStatuses?.[0].state?.waiting?.reason ===
@@ -107,15 +91,12 @@ describe('fault injection', () => {
 
   it('makes installs hang until released', async () => {
     sim.faults.hangInstalls(true);
-    await batch.createNamespacedJob({
-      namespace: 'default',
-      body: installJob('hung'),
-    });
+    await install('hung');
     await eventually(
       async () =>
         (
           await batch.readNamespacedJob({
-            namespace: 'default',
+            namespace: 'hung',
             name: 'install-hung',
           })
         ).status?.active === 1,
@@ -123,26 +104,23 @@ describe('fault injection', () => {
     await new Promise(resolve => setTimeout(resolve, 500));
     expect(
       await statusOf(
-        core.readNamespacedService({ namespace: 'default', name: 'hung' }),
+        core.readNamespacedService({ namespace: 'hung', name: 'hung' }),
       ),
     ).toBe(404);
     sim.faults.hangInstalls(false);
     await eventually(() =>
-      core.readNamespacedSecret({ namespace: 'default', name: 'vc-hung' }),
+      core.readNamespacedSecret({ namespace: 'hung', name: 'vc-hung' }),
     );
   });
 
   it('slows installs down by a factor', async () => {
     sim.faults.slowInstalls(20);
-    await batch.createNamespacedJob({
-      namespace: 'default',
-      body: installJob('slow'),
-    });
+    await install('slow');
     await eventually(
       async () =>
         (
           await batch.readNamespacedJob({
-            namespace: 'default',
+            namespace: 'slow',
             name: 'install-slow',
           })
         ).status?.active === 1,
@@ -151,11 +129,11 @@ describe('fault injection', () => {
     await new Promise(resolve => setTimeout(resolve, 800));
     expect(
       await statusOf(
-        core.readNamespacedService({ namespace: 'default', name: 'slow' }),
+        core.readNamespacedService({ namespace: 'slow', name: 'slow' }),
       ),
     ).toBe(404);
     await eventually(() =>
-      core.readNamespacedService({ namespace: 'default', name: 'slow' }),
+      core.readNamespacedService({ namespace: 'slow', name: 'slow' }),
     );
   });
 

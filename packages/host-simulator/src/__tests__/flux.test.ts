@@ -3,9 +3,11 @@ import { startHostSimulator, HostSimulator } from '../simulator';
 import {
   eventually,
   hostKubeConfig,
-  kubeConfigFromSecret,
+  isolatedNetwork,
+  kubeConfigAt,
   mergePatch,
   pausePatch,
+  refused,
   resumePatch,
   statusOf,
 } from '../__testUtils__/helpers';
@@ -41,7 +43,7 @@ describe('flux installer timeline', () => {
   let custom: k8s.CustomObjectsApi;
 
   beforeAll(async () => {
-    sim = await startHostSimulator();
+    sim = await startHostSimulator(isolatedNetwork());
     const kc = hostKubeConfig(sim);
     core = kc.makeApiClient(k8s.CoreV1Api);
     apps = kc.makeApiClient(k8s.AppsV1Api);
@@ -83,8 +85,10 @@ describe('flux installer timeline', () => {
           },
           driftDetection: { mode: 'enabled' },
           values: {
-            controlPlane: { proxy: { extraSANs: ['team-f.example.com'] } },
-            exportKubeConfig: { server: `${sim.url}/vclusters/${NS}/${NAME}` },
+            controlPlane: {
+              service: { spec: { type: 'LoadBalancer' } },
+              proxy: { extraSANs: ['team-f.example.com'] },
+            },
           },
         },
       },
@@ -133,9 +137,15 @@ describe('flux installer timeline', () => {
     const secret = await eventually(() =>
       core.readNamespacedSecret({ namespace: NS, name: `vc-${NAME}` }),
     );
-    const nested = kubeConfigFromSecret(secret, 'config').makeApiClient(
-      k8s.CoreV1Api,
-    );
+    // The load balancer's address serves the Service, like `vcluster connect` finds it.
+    const svc = await core.readNamespacedService({ namespace: NS, name: NAME });
+    const ip = svc.status?.loadBalancer?.ingress?.[0].ip;
+    expect(ip).toMatch(/^127\./);
+    const nested = kubeConfigAt(
+      secret,
+      'config',
+      `https://${ip}:8443`,
+    ).makeApiClient(k8s.CoreV1Api);
     expect((await nested.listNamespace()).items.length).toBe(4);
 
     // Drift correction: an unsuspended release puts the replicas back.
@@ -161,7 +171,7 @@ describe('flux installer timeline', () => {
           await apps.readNamespacedStatefulSet({ namespace: NS, name: NAME })
         ).status?.replicas === 0,
     );
-    expect(await statusOf(nested.listNamespace())).toBe(503);
+    expect(await refused(nested.listNamespace())).toBe(true);
     expect(await replicas()).toBe(0);
     expect(ready(await readHr())?.status).toBe('True');
 
@@ -203,7 +213,7 @@ describe('flux installer timeline', () => {
       namespace: NS,
       name: `data-${NAME}-0`,
     });
-    expect(await statusOf(nested.listNamespace())).toBe(503);
+    expect(await refused(nested.listNamespace())).toBe(true);
   });
 
   it('leaves paused replicas alone when drift detection ignores /spec/replicas', async () => {

@@ -2,21 +2,21 @@ import * as k8s from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 import { startHostSimulator, HostSimulator } from '../simulator';
 import {
+  cliJob,
   eventually,
   grantInstaller,
   hostKubeConfig,
   INSTALLER,
+  installerRules,
+  isolatedNetwork,
+  kubeConfigFromSecret,
+  refused,
   statusOf,
 } from '../__testUtils__/helpers';
 
 const NS = 'nc-team-a';
 const NAME = 'team-a';
-
-function kubeconfigFromSecret(secret: k8s.V1Secret) {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromString(Buffer.from(secret.data!.config, 'base64').toString());
-  return kc;
-}
+const NODE_PORT = 31443;
 
 describe('helm-job installer timeline', () => {
   let sim: HostSimulator;
@@ -25,7 +25,7 @@ describe('helm-job installer timeline', () => {
   let batch: k8s.BatchV1Api;
 
   beforeAll(async () => {
-    sim = await startHostSimulator();
+    sim = await startHostSimulator(isolatedNetwork());
     const kc = hostKubeConfig(sim);
     core = kc.makeApiClient(k8s.CoreV1Api);
     apps = kc.makeApiClient(k8s.AppsV1Api);
@@ -33,81 +33,81 @@ describe('helm-job installer timeline', () => {
   });
   afterAll(() => sim.stop());
 
-  it('creates, pauses, resumes and deletes a vcluster', async () => {
-    await core.createNamespace({
-      body: {
-        metadata: { name: NS, labels: { 'vcluster.loft.sh/created': 'true' } },
-      },
-    });
+  /** A namespace with the values ConfigMap and the installer's RBAC; returns the failed or finished Job's pod. */
+  async function runCli(
+    namespace: string,
+    args: string[],
+    options: { rules?: k8s.V1PolicyRule[]; values?: string } = {},
+  ) {
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
     await core.createNamespacedConfigMap({
-      namespace: NS,
+      namespace,
       body: {
-        metadata: { name: `${NAME}-values` },
-        data: {
-          'values.yaml':
-            'controlPlane:\n  distro:\n    k8s:\n      version: v1.34.2\n',
-        },
+        metadata: { name: 'values' },
+        data: { 'values.yaml': options.values ?? '' },
       },
     });
-    await grantInstaller(hostKubeConfig(sim), NS);
+    await grantInstaller(hostKubeConfig(sim), namespace, options.rules);
     await batch.createNamespacedJob({
-      namespace: NS,
-      body: {
-        metadata: { name: `install-${NAME}` },
-        spec: {
-          backoffLimit: 0,
-          template: {
-            spec: {
-              restartPolicy: 'Never',
-              serviceAccountName: INSTALLER,
-              containers: [
-                {
-                  name: 'vcluster',
-                  image: 'ghcr.io/loft-sh/vcluster-cli:0.36.1',
-                  args: [
-                    'create',
-                    NAME,
-                    '--namespace',
-                    NS,
-                    '--chart-version',
-                    '0.36.1',
-                    '--values',
-                    '/values/values.yaml',
-                    '--connect=false',
-                  ],
-                  volumeMounts: [{ name: 'values', mountPath: '/values' }],
-                },
-              ],
-              volumes: [
-                { name: 'values', configMap: { name: `${NAME}-values` } },
-              ],
-            },
-          },
-        },
-      },
+      namespace,
+      body: cliJob('install', args, 'values'),
     });
+    await eventually(async () => {
+      const j = await batch.readNamespacedJob({ namespace, name: 'install' });
+      return j.status?.succeeded || j.status?.failed ? j : undefined;
+    });
+    const [pod] = (
+      await core.listNamespacedPod({
+        namespace,
+        labelSelector: 'job-name=install',
+      })
+    ).items;
+    return pod;
+  }
 
-    // Running: the Job succeeded, the chart objects exist and the kubeconfig secret appeared.
-    const job = await eventually(async () => {
-      const j = await batch.readNamespacedJob({
-        namespace: NS,
-        name: `install-${NAME}`,
-      });
-      return j.status?.succeeded === 1 ? j : undefined;
+  it('creates, pauses, resumes and deletes a vcluster reached through its NodePort', async () => {
+    const server = `https://${sim.nodeAddress}:${NODE_PORT}`;
+    const pod = await runCli(
+      NS,
+      [
+        'create',
+        NAME,
+        '--namespace',
+        NS,
+        '--chart-version',
+        '0.36.1',
+        '--values',
+        '/values/values.yaml',
+        '--connect=false',
+      ],
+      {
+        values: [
+          'controlPlane:',
+          '  distro: {k8s: {version: v1.34.2}}',
+          `  service: {spec: {type: NodePort}, httpsNodePort: ${NODE_PORT}}`,
+          `exportKubeConfig: {server: '${server}'}`,
+        ].join('\n'),
+      },
+    );
+    expect(pod.status?.phase).toBe('Succeeded');
+    const job = await batch.readNamespacedJob({
+      namespace: NS,
+      name: 'install',
     });
     expect(job.status?.conditions?.map(c => c.type)).toEqual([
       'SuccessCriteriaMet',
       'Complete',
     ]);
-    // Events, as `kubectl describe job` would show them.
     const jobEvents = await core.listNamespacedEvent({
       namespace: NS,
-      fieldSelector: `involvedObject.name=install-${NAME}`,
+      fieldSelector: 'involvedObject.name=install',
     });
     expect(jobEvents.items.map(e => e.reason).sort()).toEqual([
       'Completed',
       'SuccessfulCreate',
     ]);
+
+    // The chart's objects, as chart 0.36.1 renders them.
     const sts = await eventually(async () => {
       const s = await apps.readNamespacedStatefulSet({
         namespace: NS,
@@ -127,22 +127,45 @@ describe('helm-job installer timeline', () => {
     });
     expect(sts.spec?.template.spec?.containers[0]).toMatchObject({
       name: 'syncer',
+      image: 'ghcr.io/loft-sh/vcluster-pro:0.36.1',
+    });
+    expect(sts.spec?.template.spec?.initContainers?.[0]).toMatchObject({
+      name: 'kubernetes',
       image: 'ghcr.io/loft-sh/kubernetes:v1.34.2',
     });
-    const pods = await core.listNamespacedPod({
-      namespace: NS,
-      labelSelector: `app=vcluster,release=${NAME}`,
+    const [vcPod] = (
+      await core.listNamespacedPod({
+        namespace: NS,
+        labelSelector: `app=vcluster,release=${NAME}`,
+      })
+    ).items;
+    expect(vcPod.metadata?.name).toBe(`${NAME}-0`);
+    expect(vcPod.status?.initContainerStatuses?.[0]).toMatchObject({
+      name: 'kubernetes',
+      state: { terminated: { exitCode: 0, reason: 'Completed' } },
     });
-    expect(pods.items.map(p => p.metadata?.name)).toEqual([`${NAME}-0`]);
-    expect(pods.items[0].status?.phase).toBe('Running');
+    expect(vcPod.status?.hostIP).toBe(sim.nodeAddress);
     const services = await core.listNamespacedService({ namespace: NS });
     expect(services.items.map(s => s.metadata?.name).sort()).toEqual([
       NAME,
       `${NAME}-headless`,
     ]);
     const svc = services.items.find(s => s.metadata?.name === NAME)!;
-    expect(svc.metadata?.labels?.['vcluster.loft.sh/service']).toBe('true');
-    expect(svc.spec?.ports?.[0]).toMatchObject({ port: 443, targetPort: 8443 });
+    expect(svc.metadata?.labels).toMatchObject({
+      app: 'vcluster',
+      release: NAME,
+      'vcluster.loft.sh/service': 'true',
+    });
+    expect(svc.spec?.type).toBe('NodePort');
+    expect(svc.spec?.ports?.[0]).toMatchObject({
+      name: 'https',
+      port: 443,
+      targetPort: 8443,
+      nodePort: NODE_PORT,
+    });
+    // The kubelet port's nodePort of 0 was allocated from the range.
+    expect(svc.spec?.ports?.[1].name).toBe('kubelet');
+    expect(svc.spec?.ports?.[1].nodePort).toBeGreaterThanOrEqual(30000);
     const sas = await core.listNamespacedServiceAccount({ namespace: NS });
     expect(sas.items.map(s => s.metadata?.name).sort()).toEqual([
       'default',
@@ -175,7 +198,11 @@ describe('helm-job installer timeline', () => {
     });
     expect(
       parseYaml(Buffer.from(config.data!['config.yaml'], 'base64').toString()),
-    ).toEqual({ controlPlane: { distro: { k8s: { version: 'v1.34.2' } } } });
+    ).toMatchObject({
+      controlPlane: { distro: { k8s: { version: 'v1.34.2' } } },
+    });
+
+    // The syncer's secrets: its own CA in <name>-certs, the kubeconfig in vc-<name>.
     const secret = await eventually(() =>
       core.readNamespacedSecret({ namespace: NS, name: `vc-${NAME}` }),
     );
@@ -183,12 +210,19 @@ describe('helm-job installer timeline', () => {
       app: 'vcluster',
       'vcluster-name': NAME,
     });
-    const nestedKc = kubeconfigFromSecret(secret);
-    expect(nestedKc.getCurrentCluster()?.server).toBe(
-      `${sim.url}/vclusters/${NS}/${NAME}`,
+    const certs = await core.readNamespacedSecret({
+      namespace: NS,
+      name: `${NAME}-certs`,
+    });
+    const nestedKc = kubeConfigFromSecret(secret, 'config');
+    expect(nestedKc.getCurrentCluster()?.server).toBe(server);
+    expect(nestedKc.getCurrentCluster()?.caData).toBe(certs.data!['ca.crt']);
+    expect(Buffer.from(certs.data!['ca.crt'], 'base64').toString()).not.toEqual(
+      sim.caPem,
     );
+    expect(nestedKc.getCurrentCluster()?.skipTLSVerify).toBeFalsy();
 
-    // The downloaded kubeconfig works: list namespaces inside the nested cluster.
+    // The kubeconfig works through the NodePort, TLS verified against the vcluster's CA.
     const nested = nestedKc.makeApiClient(k8s.CoreV1Api);
     const nsList = await nested.listNamespace();
     expect(nsList.items.map(n => n.metadata?.name)).toEqual([
@@ -200,10 +234,7 @@ describe('helm-job installer timeline', () => {
     const version = await nestedKc.makeApiClient(k8s.VersionApi).getCode();
     expect(version.gitVersion).toBe('v1.34.2');
     // The host's token is not a credential of the nested cluster.
-    const hostTokenInNested = new k8s.KubeConfig();
-    hostTokenInNested.loadFromString(
-      Buffer.from(secret.data!.config, 'base64').toString(),
-    );
+    const hostTokenInNested = kubeConfigFromSecret(secret, 'config');
     hostTokenInNested.users[0] = {
       name: hostTokenInNested.users[0].name,
       token: sim.token,
@@ -214,7 +245,7 @@ describe('helm-job installer timeline', () => {
       ),
     ).toBe(401);
 
-    // Pause exactly like `vcluster pause`.
+    // Pause exactly like `vcluster pause`: no ready endpoint, so the NodePort refuses.
     await apps.patchNamespacedStatefulSet(
       {
         namespace: NS,
@@ -232,22 +263,16 @@ describe('helm-job installer timeline', () => {
       },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     );
-    await eventually(async () => {
-      const s = await apps.readNamespacedStatefulSet({
-        namespace: NS,
-        name: NAME,
-      });
-      return (
-        s.status?.replicas === 0 &&
+    await eventually(
+      async () =>
         (
           await core.listNamespacedPod({
             namespace: NS,
             labelSelector: `app=vcluster,release=${NAME}`,
           })
-        ).items.length === 0
-      );
-    });
-    expect(await statusOf(nested.listNamespace())).toBe(503);
+        ).items.length === 0,
+    );
+    expect(await refused(nested.listNamespace())).toBe(true);
     // PVC, services and secrets survive the pause.
     await core.readNamespacedPersistentVolumeClaim({
       namespace: NS,
@@ -274,71 +299,106 @@ describe('helm-job installer timeline', () => {
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     );
     await eventually(() => nested.listNamespace());
-    const resumed = await apps.readNamespacedStatefulSet({
-      namespace: NS,
-      name: NAME,
-    });
-    expect(resumed.metadata?.annotations?.['loft.sh/paused']).toBeUndefined();
 
-    // Delete: the namespace and everything in it go away.
+    // Delete: the namespace and everything in it go away, the NodePort with it.
     await core.deleteNamespace({ name: NS });
     await eventually(
       async () => (await statusOf(core.readNamespace({ name: NS }))) === 404,
     );
-    expect(
-      await statusOf(
-        apps.readNamespacedStatefulSet({ namespace: NS, name: NAME }),
-      ),
-    ).toBe(404);
-    expect(await statusOf(nested.listNamespace())).toBe(503);
+    expect(await refused(nested.listNamespace())).toBe(true);
   });
 
-  it('fails like the CLI when the Job ServiceAccount may not create the chart objects', async () => {
-    await core.createNamespace({ body: { metadata: { name: 'no-rbac' } } });
-    await batch.createNamespacedJob({
-      namespace: 'no-rbac',
-      body: {
-        metadata: { name: 'install' },
-        spec: {
-          backoffLimit: 0,
-          template: {
-            spec: {
-              restartPolicy: 'Never',
-              containers: [
-                {
-                  name: 'vcluster',
-                  image: 'ghcr.io/loft-sh/vcluster-cli:0.36.1',
-                  args: ['create', 'x', '--namespace', 'no-rbac'],
-                },
-              ],
-            },
-          },
-        },
+  it('fails with the API server reason when the installer Role lacks a verb the install needs', async () => {
+    const rules = installerRules().map(rule =>
+      rule.resources?.includes('roles')
+        ? { ...rule, verbs: rule.verbs.filter(v => v !== 'create') }
+        : rule,
+    );
+    const pod = await runCli(
+      'no-create-roles',
+      ['create', 'x', '-n', 'no-create-roles'],
+      {
+        rules,
       },
+    );
+    expect(pod.status?.phase).toBe('Failed');
+    const message =
+      pod.status?.containerStatuses?.[0].state?.terminated?.message;
+    expect(message).toMatch(/^fatal error executing helm upgrade x /);
+    expect(message).toContain(
+      ': Error: roles.rbac.authorization.k8s.io is forbidden: User "system:serviceaccount:no-create-roles:vcluster-installer" cannot create resource "roles" in API group "rbac.authorization.k8s.io" in the namespace "no-create-roles"',
+    );
+    // Helm recorded the failed revision; what came before the Role stays.
+    const release = await core.readNamespacedSecret({
+      namespace: 'no-create-roles',
+      name: 'sh.helm.release.v1.x.v1',
     });
-    const job = await eventually(async () => {
-      const j = await batch.readNamespacedJob({
-        namespace: 'no-rbac',
-        name: 'install',
-      });
-      return j.status?.failed ? j : undefined;
+    expect(release.metadata?.labels?.status).toBe('failed');
+    await core.readNamespacedServiceAccount({
+      namespace: 'no-create-roles',
+      name: 'vc-x',
+    });
+    expect(
+      await statusOf(
+        apps.readNamespacedStatefulSet({
+          namespace: 'no-create-roles',
+          name: 'x',
+        }),
+      ),
+    ).toBe(404);
+  });
+
+  it("refuses to let the installer grant the chart Role's permissions it does not hold", async () => {
+    const rules = installerRules().filter(
+      rule => !rule.apiGroups?.includes('events.k8s.io'),
+    );
+    const pod = await runCli('no-events', ['create', 'x', '-n', 'no-events'], {
+      rules,
+    });
+    expect(
+      pod.status?.containerStatuses?.[0].state?.terminated?.message,
+    ).toContain(
+      'roles.rbac.authorization.k8s.io "vc-x" is forbidden: user "system:serviceaccount:no-events:vcluster-installer" (groups=["system:serviceaccounts" "system:serviceaccounts:no-events" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:["events.k8s.io"], Resources:["events"], Verbs:["create" "get" "list" "watch"]}',
+    );
+  });
+
+  it('fails on the first read when the Job ServiceAccount has no RBAC at all', async () => {
+    const pod = await runCli('no-rbac', ['create', 'x', '-n', 'no-rbac'], {
+      rules: [],
+    });
+    expect(pod.status?.containerStatuses?.[0].state?.terminated?.message).toBe(
+      'fatal get current helm release: secrets is forbidden: User "system:serviceaccount:no-rbac:vcluster-installer" cannot list resource "secrets" in API group "" in the namespace "no-rbac"',
+    );
+    const job = await batch.readNamespacedJob({
+      namespace: 'no-rbac',
+      name: 'install',
     });
     expect(job.status?.conditions?.find(c => c.type === 'Failed')?.reason).toBe(
       'BackoffLimitExceeded',
     );
-    const [pod] = (
-      await core.listNamespacedPod({
-        namespace: 'no-rbac',
-        labelSelector: 'job-name=install',
-      })
-    ).items;
-    expect(pod.status?.containerStatuses?.[0].state?.terminated?.message).toBe(
-      'Error: serviceaccounts is forbidden: User "system:serviceaccount:no-rbac:default" cannot create resource "serviceaccounts" in API group "" in the namespace "no-rbac"',
-    );
+  });
+
+  it('runs the image as the runtime does: args without a command replace its CMD', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'no-command' } } });
+    const body = cliJob('install', ['create', 'x']);
+    delete (body.spec.template.spec.containers[0] as { command?: string[] })
+      .command;
+    await batch.createNamespacedJob({ namespace: 'no-command', body });
+    const pod = await eventually(async () => {
+      const [p] = (
+        await core.listNamespacedPod({
+          namespace: 'no-command',
+          labelSelector: 'job-name=install',
+        })
+      ).items;
+      return p?.status?.phase === 'Failed' ? p : undefined;
+    });
+    expect(pod.status?.containerStatuses?.[0].state?.terminated).toMatchObject({
+      exitCode: 128,
+      reason: 'StartError',
+    });
     expect(
-      await statusOf(
-        apps.readNamespacedStatefulSet({ namespace: 'no-rbac', name: 'x' }),
-      ),
-    ).toBe(404);
+      pod.status?.containerStatuses?.[0].state?.terminated?.message,
+    ).toContain('exec: "create": executable file not found in $PATH');
   });
 });

@@ -7,8 +7,9 @@ import {
   mergePatch,
   pausePatch,
   resumePatch,
+  cliJob,
   grantInstaller,
-  INSTALLER,
+  isolatedNetwork,
 } from '../__testUtils__/helpers';
 
 describe('nested cluster endpoints', () => {
@@ -16,7 +17,7 @@ describe('nested cluster endpoints', () => {
   let core: k8s.CoreV1Api;
 
   beforeAll(async () => {
-    sim = await startHostSimulator();
+    sim = await startHostSimulator(isolatedNetwork());
     const kc = hostKubeConfig(sim);
     core = kc.makeApiClient(k8s.CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'nc-w' } } });
@@ -25,40 +26,18 @@ describe('nested cluster endpoints', () => {
       body: {
         metadata: { name: 'values' },
         data: {
-          'values.yaml': `exportKubeConfig:\n  server: ${sim.url}/vclusters/nc-w/w\n  context: w-context\ncontrolPlane:\n  proxy:\n    extraSANs: [w.nc-w.svc]\n`,
+          'values.yaml': `exportKubeConfig:\n  server: https://${sim.nodeAddress}:31444\n  context: w-context\ncontrolPlane:\n  service: {spec: {type: NodePort}, httpsNodePort: 31444}\n  proxy:\n    extraSANs: [w.nc-w.svc]\n`,
         },
       },
     });
     await grantInstaller(kc, 'nc-w');
     await kc.makeApiClient(k8s.BatchV1Api).createNamespacedJob({
       namespace: 'nc-w',
-      body: {
-        metadata: { name: 'install' },
-        spec: {
-          template: {
-            spec: {
-              restartPolicy: 'Never',
-              serviceAccountName: INSTALLER,
-              containers: [
-                {
-                  name: 'vcluster',
-                  image: 'ghcr.io/loft-sh/vcluster-cli:0.36.1',
-                  args: [
-                    'create',
-                    'w',
-                    '-n',
-                    'nc-w',
-                    '-f',
-                    '/values/values.yaml',
-                  ],
-                  volumeMounts: [{ name: 'v', mountPath: '/values' }],
-                },
-              ],
-              volumes: [{ name: 'v', configMap: { name: 'values' } }],
-            },
-          },
-        },
-      },
+      body: cliJob(
+        'install',
+        ['create', 'w', '-n', 'nc-w', '-f', '/values/values.yaml'],
+        'values',
+      ),
     });
   });
   afterAll(() => sim.stop());
@@ -69,9 +48,11 @@ describe('nested cluster endpoints', () => {
     );
     const kc = kubeConfigFromSecret(secret, 'config');
     expect(kc.getCurrentContext()).toBe('w-context');
-    expect(kc.getCurrentCluster()?.caData).toBe(
-      Buffer.from(sim.caPem).toString('base64'),
-    );
+    const certs = await core.readNamespacedSecret({
+      namespace: 'nc-w',
+      name: 'w-certs',
+    });
+    expect(kc.getCurrentCluster()?.caData).toBe(certs.data!['ca.crt']);
     const nestedApps = kc.makeApiClient(k8s.AppsV1Api);
     const nestedCore = kc.makeApiClient(k8s.CoreV1Api);
     await nestedApps.createNamespacedDeployment({

@@ -7,8 +7,9 @@ import {
   eventually,
   hostKubeConfig,
   kubeConfigFromSecret,
+  cliJob,
   grantInstaller,
-  INSTALLER,
+  isolatedNetwork,
 } from '../__testUtils__/helpers';
 
 describe('state persistence', () => {
@@ -20,36 +21,37 @@ describe('state persistence', () => {
 
   it('keeps objects, the CA, tokens and nested clusters across a restart', async () => {
     const statePath = join(dir, 'nested', 'state.json');
-    const first = await startHostSimulator({ statePath, token: 'persist-me' });
+    const { nodeAddress } = isolatedNetwork();
+    const first = await startHostSimulator({
+      statePath,
+      token: 'persist-me',
+      nodeAddress,
+    });
     const core = hostKubeConfig(first).makeApiClient(k8s.CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'kept' } } });
     await core.createNamespacedConfigMap({
       namespace: 'kept',
       body: { metadata: { name: 'cm' }, data: { a: 'b' } },
     });
+    await core.createNamespacedConfigMap({
+      namespace: 'kept',
+      body: {
+        metadata: { name: 'values' },
+        data: {
+          'values.yaml': `controlPlane: {service: {spec: {type: NodePort}, httpsNodePort: 31446}}\nexportKubeConfig: {server: 'https://${nodeAddress}:31446'}\n`,
+        },
+      },
+    });
     await grantInstaller(hostKubeConfig(first), 'kept');
     await hostKubeConfig(first)
       .makeApiClient(k8s.BatchV1Api)
       .createNamespacedJob({
         namespace: 'kept',
-        body: {
-          metadata: { name: 'install' },
-          spec: {
-            template: {
-              spec: {
-                restartPolicy: 'Never',
-                serviceAccountName: INSTALLER,
-                containers: [
-                  {
-                    name: 'vcluster',
-                    image: 'ghcr.io/loft-sh/vcluster-cli:0.36.1',
-                    args: ['create', 'p', '-n', 'kept'],
-                  },
-                ],
-              },
-            },
-          },
-        },
+        body: cliJob(
+          'install',
+          ['create', 'p', '-n', 'kept', '-f', '/values/values.yaml'],
+          'values',
+        ),
       });
     const secret = await eventually(() =>
       core.readNamespacedSecret({ namespace: 'kept', name: 'vc-p' }),
@@ -63,7 +65,7 @@ describe('state persistence', () => {
     const port = Number(new URL(first.url).port);
     await first.stop();
 
-    const second = await startHostSimulator({ statePath, port });
+    const second = await startHostSimulator({ statePath, port, nodeAddress });
     try {
       expect(second.token).toBe('persist-me');
       expect(second.caPem).toBe(first.caPem);
@@ -72,10 +74,10 @@ describe('state persistence', () => {
         (await core2.readNamespacedConfigMap({ namespace: 'kept', name: 'cm' }))
           .data,
       ).toEqual({ a: 'b' });
-      // The old kubeconfig still works: same CA, same nested credentials, same data.
-      const names = (await nestedBefore.listNamespace()).items.map(
-        n => n.metadata?.name,
-      );
+      // The old kubeconfig still works through the NodePort: same CA, same nested credentials, same data.
+      const names = (
+        await eventually(() => nestedBefore.listNamespace())
+      ).items.map(n => n.metadata?.name);
       expect(names).toContain('inside');
     } finally {
       await second.stop();

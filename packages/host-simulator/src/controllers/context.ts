@@ -21,6 +21,8 @@ export interface InstallerDelays {
   driftCorrectionMs: number;
   /** A plain Job's pod runs this long before it succeeds. */
   jobRunMs: number;
+  /** LoadBalancer Service created → address assigned by the load-balancer controller. */
+  loadBalancerMs: number;
 }
 
 export const TEST_DELAYS: InstallerDelays = {
@@ -31,6 +33,7 @@ export const TEST_DELAYS: InstallerDelays = {
   uninstallMs: 100,
   driftCorrectionMs: 100,
   jobRunMs: 100,
+  loadBalancerMs: 50,
 };
 
 export const CLI_DELAYS: InstallerDelays = {
@@ -41,6 +44,7 @@ export const CLI_DELAYS: InstallerDelays = {
   uninstallMs: 3000,
   driftCorrectionMs: 5000,
   jobRunMs: 3000,
+  loadBalancerMs: 2000,
 };
 
 /**
@@ -60,4 +64,8 @@ export interface ControllerContext {
   podBehaviour: (pod: KubeObject) => PodBehaviour | undefined;
   /** The cluster's authorizer, for controllers that act with a pod's ServiceAccount. */
   auth: Authenticator;
+  /** The version the cluster reports (`helm`'s `.Capabilities.KubeVersion`). */
+  kubernetesVersion: string;
+  /** The node's InternalIP: pods' hostIP, and where NodePorts listen. */
+  nodeAddress: string;
 }

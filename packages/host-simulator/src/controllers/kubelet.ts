@@ -1,5 +1,5 @@
 import { PVC_PROTECTION } from '../defaults';
-import { isJsonObject } from '../json';
+import { isJsonObject, JsonObject } from '../json';
 import { KubeObject, nowIso, StoredObject } from '../model';
 import { ControllerContext } from './context';
 import { recordEvent } from './events';
@@ -11,11 +11,12 @@ let podIpCounter = 2;
 
 function containerStatuses(
   pod: KubeObject,
-  state: (name: string) => Record<string, unknown>,
+  state: (container: JsonObject) => Record<string, unknown>,
   ready: boolean,
   restartCount = 0,
+  list: 'containers' | 'initContainers' = 'containers',
 ) {
-  const containers = field(pod, 'spec').containers;
+  const containers = field(pod, 'spec')[list];
   return (Array.isArray(containers) ? containers : [])
     .filter(isJsonObject)
     .map(c => ({
@@ -26,8 +27,29 @@ function containerStatuses(
       ready,
       started: ready,
       restartCount,
-      ...state(String(c.name)),
+      ...state(c),
     }));
+}
+
+/** Init containers ran to completion before the containers started. */
+function initContainerStatuses(pod: KubeObject, startedAt: unknown) {
+  const statuses = containerStatuses(
+    pod,
+    () => ({
+      state: {
+        terminated: {
+          exitCode: 0,
+          reason: 'Completed',
+          startedAt: String(startedAt),
+          finishedAt: String(startedAt),
+        },
+      },
+    }),
+    true,
+    0,
+    'initContainers',
+  );
+  return statuses.length > 0 ? { initContainerStatuses: statuses } : {};
 }
 
 function condition(
@@ -45,22 +67,35 @@ function condition(
   };
 }
 
-/** Sets a pod's phase and container states the way the kubelet reports them. */
+/** A container that could not start: the runtime's exit code, reason and message. */
+export interface StartFailure {
+  exitCode: number;
+  reason: string;
+}
+
+/**
+ * Sets a pod's phase and container states the way the kubelet reports them. A
+ * failed container's `message` (its log's tail) shows in its terminated state
+ * only with `terminationMessagePolicy: FallbackToLogsOnError`; a start failure's
+ * always does (it comes from the runtime).
+ */
 export function setPodState(
   ctx: ControllerContext,
   pod: StoredObject,
   state: 'running' | 'succeeded' | 'failed' | 'crash',
   message?: string,
+  startFailure?: StartFailure,
 ) {
   const now = nowIso();
   const status = field(pod, 'status');
   const startTime = status.startTime ?? now;
   const base = {
-    hostIP: '172.18.0.2',
-    hostIPs: [{ ip: '172.18.0.2' }],
+    hostIP: ctx.nodeAddress,
+    hostIPs: [{ ip: ctx.nodeAddress }],
     podIP: status.podIP ?? `10.244.0.${podIpCounter++ % 250}`,
     startTime,
     qosClass: status.qosClass ?? 'BestEffort',
+    ...initContainerStatuses(pod, startTime),
   };
   const restartCount =
     typeof status.restartCount === 'number' ? status.restartCount : 0;
@@ -96,11 +131,15 @@ export function setPodState(
         ],
         containerStatuses: containerStatuses(
           pod,
-          name => ({
+          c => ({
             state: {
               waiting: {
                 reason: 'CrashLoopBackOff',
-                message: `back-off 40s restarting failed container=${name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+                message: `back-off 40s restarting failed container=${String(
+                  c.name,
+                )} pod=${pod.metadata.name}_${pod.metadata.namespace}(${
+                  pod.metadata.uid
+                })`,
               },
             },
             lastState: {
@@ -132,12 +171,16 @@ export function setPodState(
         ],
         containerStatuses: containerStatuses(
           pod,
-          () => ({
+          c => ({
             state: {
               terminated: {
-                exitCode: ok ? 0 : 1,
-                reason: ok ? 'Completed' : 'Error',
-                ...(message ? { message } : {}),
+                exitCode: startFailure?.exitCode ?? (ok ? 0 : 1),
+                reason: startFailure?.reason ?? (ok ? 'Completed' : 'Error'),
+                ...(message &&
+                (startFailure ||
+                  c.terminationMessagePolicy === 'FallbackToLogsOnError')
+                  ? { message }
+                  : {}),
                 startedAt: String(startTime),
                 finishedAt: now,
               },

@@ -5,13 +5,13 @@ import { FaultController } from '../faults';
 import { isJsonObject, JsonObject } from '../json';
 import { OwnerReference, StoredObject } from '../model';
 import { ResourceType } from '../registry';
+import { DEFAULT_CHART_VERSION } from './chart';
 import {
-  DEFAULT_CHART_VERSION,
   installChart,
   latestRelease,
   uninstallChart,
   valuesFromYaml,
-} from './chart';
+} from './helm';
 import { Condition, conditionOf, setConditions } from './conditions';
 import { b64, VclusterRuntime } from './runtime';
 
@@ -292,7 +292,7 @@ export function capiInstaller(
       installChart(
         ctx,
         { name, namespace: ns, chartVersion, values },
-        failed ? 'failed' : 'deployed',
+        { status: failed ? 'failed' : 'deployed' },
       );
       if (failed) {
         const message = `failed to deploy helm chart: Error: release ${name} failed: context deadline exceeded`;
@@ -333,18 +333,35 @@ export function capiInstaller(
       const spec = field(vc, 'spec');
       const endpoint = field(spec, 'controlPlaneEndpoint');
       if (!endpoint.host && service) {
-        const host = String(field(service, 'spec').clusterIP ?? '');
-        api.patch(vt, ns, name, 'merge', {
-          spec: { controlPlaneEndpoint: { host, port: 443 } },
-        });
+        // controllers/util.go DiscoverHostFromService: a LoadBalancer's address (waited for), else the ClusterIP.
+        const svcSpec = field(service, 'spec');
+        const lb = field(field(service, 'status'), 'loadBalancer').ingress;
+        const first = Array.isArray(lb) && isJsonObject(lb[0]) ? lb[0] : {};
+        const host =
+          svcSpec.type === 'LoadBalancer'
+            ? String(first.ip ?? first.hostname ?? '')
+            : String(svcSpec.clusterIP ?? '');
+        if (host) {
+          api.patch(vt, ns, name, 'merge', {
+            spec: {
+              controlPlaneEndpoint: {
+                host,
+                port: Number(endpoint.port) || 443,
+              },
+            },
+          });
+        }
         return;
       }
-      const serverValue = field(values, 'exportKubeConfig').server;
-      const server =
-        typeof serverValue === 'string' && serverValue
-          ? serverValue
-          : vclusters.serverUrl(ns, name);
+      // controllers/vcluster_controller.go: the kubeconfig's server is the control-plane endpoint.
+      const server = `https://${String(endpoint.host)}:${
+        Number(endpoint.port) || 443
+      }`;
       const kubeconfig = vclusters.kubeconfig(ns, name, server, clusterName);
+      const certs = field(
+        api.tryGet(kinds.secret, ns, `${name}-certs`),
+        'data',
+      );
       const clusterObj =
         owner && clusterType()
           ? api.tryGet(clusterType()!, ns, owner.name)
@@ -372,7 +389,11 @@ export function capiInstaller(
             ...(clusterObj ? { ownerReferences: [ownerRef(clusterObj)] } : {}),
           },
           type: 'kubernetes.io/tls',
-          data: { 'tls.crt': b64(ctx.caPem), 'tls.key': '' },
+          // The vcluster's CA from `<name>-certs`.
+          data: {
+            'tls.crt': String(certs['ca.crt'] ?? ''),
+            'tls.key': String(certs['ca.key'] ?? ''),
+          },
         });
         initialized = true;
       }

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import { gzipSync, gunzipSync } from 'node:zlib';
 import { stringify as toYaml } from 'yaml';
-import { ControllerContext } from '../controllers/context';
-import { field, upsert } from '../controllers/kinds';
-import { deepEqual, getPath, isJsonObject, JsonObject } from '../json';
-import { KubeObject, nowIso } from '../model';
+import { getPath, isJsonObject, JsonObject, JsonValue } from '../json';
+import { KubeObject } from '../model';
 
+/** The chart version the simulator installs when none is asked for. */
 export const DEFAULT_CHART_VERSION = '0.36.1';
-export const DEFAULT_K8S_VERSION = 'v1.35.0';
+/** `controlPlane.distro.k8s.image.tag` in chart 0.36.1's values.yaml. */
+export const DEFAULT_K8S_VERSION = 'v1.36.0';
+
+export const SYNCER_IMAGE = 'ghcr.io/loft-sh/vcluster-pro';
+export const KUBERNETES_IMAGE = 'ghcr.io/loft-sh/kubernetes';
 
 export interface ChartRelease {
   name: string;
@@ -18,37 +20,30 @@ export interface ChartRelease {
   extraLabels?: Record<string, string>;
 }
 
-export type ReleaseStatus =
-  | 'deployed'
-  | 'failed'
-  | 'superseded'
-  | 'uninstalling'
-  | 'pending-install'
-  | 'pending-upgrade';
-
-interface HelmReleaseRecord {
-  name: string;
-  namespace: string;
-  version: number;
-  info: {
-    status: ReleaseStatus;
-    first_deployed: string;
-    last_deployed: string;
-    description: string;
-  };
-  chart: { metadata: { name: string; version: string; appVersion: string } };
-  config: JsonObject;
-  manifest: string;
+/** The chart's value at `path`, or its values.yaml default. */
+function value<T extends JsonValue>(
+  values: JsonObject,
+  path: string,
+  fallback: T,
+): T {
+  const v = getPath(values, path);
+  if (v === undefined || v === null) {
+    return fallback;
+  }
+  return typeof v === typeof fallback ? (v as T) : fallback;
 }
 
-export function kubernetesVersionOf(values: JsonObject): string {
-  const v =
-    getPath(values, 'controlPlane.distro.k8s.version') ??
-    getPath(values, 'controlPlane.distro.k8s.image.tag');
-  if (typeof v !== 'string' || !v) {
-    return DEFAULT_K8S_VERSION;
-  }
-  return v.startsWith('v') ? v : `v${v}`;
+function objectAt(values: JsonObject, path: string): JsonObject {
+  const v = getPath(values, path);
+  return isJsonObject(v) ? v : {};
+}
+
+/** The init container's tag: `distro.k8s.version` when set, else `distro.k8s.image.tag` (`_init-containers.tpl`). */
+export function kubernetesTagOf(values: JsonObject): string {
+  return (
+    value(values, 'controlPlane.distro.k8s.version', '') ||
+    value(values, 'controlPlane.distro.k8s.image.tag', DEFAULT_K8S_VERSION)
+  );
 }
 
 export function configDigest(chartVersion: string, values: JsonObject) {
@@ -58,11 +53,135 @@ export function configDigest(chartVersion: string, values: JsonObject) {
 }
 
 export function desiredReplicas(values: JsonObject): number {
-  const r = getPath(
-    values,
-    'controlPlane.statefulSet.highAvailability.replicas',
+  return value(values, 'controlPlane.statefulSet.highAvailability.replicas', 1);
+}
+
+/** The Service's type (`controlPlane.service.spec.type`, default ClusterIP). */
+export function serviceTypeOf(values: JsonObject): string {
+  return value(values, 'controlPlane.service.spec.type', 'ClusterIP');
+}
+
+/** Helm's install order of the kinds the chart renders (helm pkg/release/util/kind_sorter.go); unknown kinds last. */
+const INSTALL_ORDER = [
+  'ServiceAccount',
+  'Secret',
+  'Role',
+  'RoleBinding',
+  'Service',
+  'StatefulSet',
+  'Ingress',
+];
+
+export function installOrder(a: KubeObject, b: KubeObject) {
+  const rank = (o: KubeObject) => {
+    const i = INSTALL_ORDER.indexOf(o.kind);
+    return i < 0 ? INSTALL_ORDER.length : i;
+  };
+  return rank(a) - rank(b);
+}
+
+/** The Role `vc-<name>` rules of chart 0.36.1 (`templates/role.yaml`) for a host of Kubernetes minor `hostMinor`. */
+export function vclusterRoleRules(
+  values: JsonObject,
+  hostMinor: number,
+): JsonObject[] {
+  const rw = ['create', 'delete', 'patch', 'update', 'get', 'list', 'watch'];
+  const on = (path: string, fallback: boolean) => value(values, path, fallback);
+  const rules: JsonObject[] = [
+    {
+      apiGroups: [''],
+      resources: [
+        'configmaps',
+        'secrets',
+        'services',
+        'pods',
+        'pods/attach',
+        'pods/portforward',
+        'pods/exec',
+        'persistentvolumeclaims',
+      ],
+      verbs: rw,
+    },
+    {
+      apiGroups: [''],
+      resources: ['pods/status', 'pods/ephemeralcontainers'],
+      verbs: ['patch', 'update'],
+    },
+  ];
+  if (hostMinor >= 35) {
+    rules.push({
+      apiGroups: [''],
+      resources: ['pods/resize'],
+      verbs: ['patch', 'update'],
+    });
+  }
+  rules.push(
+    {
+      apiGroups: ['apps'],
+      resources: ['statefulsets', 'replicasets', 'deployments'],
+      verbs: ['get', 'list', 'watch', 'patch', 'update'],
+    },
+    {
+      apiGroups: [''],
+      resources: ['endpoints', 'pods/log'],
+      verbs: ['get', 'list', 'watch'],
+    },
+    {
+      apiGroups: [''],
+      resources: ['events'],
+      verbs: ['create', 'get', 'list', 'watch'],
+    },
+    {
+      apiGroups: ['events.k8s.io'],
+      resources: ['events'],
+      verbs: ['create', 'get', 'list', 'watch'],
+    },
   );
-  return typeof r === 'number' ? r : 1;
+  if (on('sync.toHost.endpoints.enabled', true)) {
+    rules.push({
+      apiGroups: [''],
+      resources: ['endpoints'],
+      verbs: ['create', 'delete', 'patch', 'update'],
+    });
+  }
+  if (on('sync.toHost.endpointSlices.enabled', true)) {
+    rules.push({
+      apiGroups: ['discovery.k8s.io'],
+      resources: ['endpointslices'],
+      verbs: ['create', 'list', 'get', 'delete', 'patch', 'update', 'watch'],
+    });
+  }
+  if (desiredReplicas(values) > 1) {
+    rules.push({
+      apiGroups: ['coordination.k8s.io'],
+      resources: ['leases'],
+      verbs: rw,
+    });
+  }
+  const optional: [string, string, string][] = [
+    ['sync.toHost.ingresses.enabled', 'networking.k8s.io', 'ingresses'],
+    [
+      'sync.toHost.networkPolicies.enabled',
+      'networking.k8s.io',
+      'networkpolicies',
+    ],
+    ['sync.toHost.serviceAccounts.enabled', '', 'serviceaccounts'],
+    [
+      'sync.toHost.podDisruptionBudgets.enabled',
+      'policy',
+      'poddisruptionbudgets',
+    ],
+  ];
+  for (const [path, group, resource] of optional) {
+    if (on(path, false)) {
+      rules.push({ apiGroups: [group], resources: [resource], verbs: rw });
+    }
+  }
+  const extra = getPath(values, 'rbac.role.extraRules');
+  if (Array.isArray(extra)) {
+    rules.push(...extra.filter(isJsonObject));
+  }
+  return rules;
 }
 
 function chartLabels(rel: ChartRelease): Record<string, string> {
@@ -71,38 +190,292 @@ function chartLabels(rel: ChartRelease): Record<string, string> {
     release: rel.name,
     chart: `vcluster-${rel.chartVersion}`,
     heritage: 'Helm',
+    // Helm's install marks every object it owns (pkg/action/validate.go setMetadataVisitor).
     'app.kubernetes.io/managed-by': 'Helm',
     ...rel.extraLabels,
   };
 }
 
-function helmAnnotations(rel: ChartRelease) {
+/** The control-plane Service (`templates/service.yaml`). */
+function service(rel: ChartRelease, meta: MetaFn): KubeObject {
+  const { name, values } = rel;
+  const userSpec = objectAt(values, 'controlPlane.service.spec');
+  const type = serviceTypeOf(values);
+  const spec: JsonObject = { ...userSpec, type };
+  if (!Array.isArray(userSpec.ports)) {
+    const ports: JsonObject[] = [
+      {
+        name: 'https',
+        port: 443,
+        targetPort: 8443,
+        nodePort: value(values, 'controlPlane.service.httpsNodePort', 0),
+        protocol: 'TCP',
+      },
+    ];
+    if (
+      value(values, 'networking.advanced.proxyKubelets.byHostname', true) &&
+      type !== 'LoadBalancer'
+    ) {
+      ports.push({
+        name: 'kubelet',
+        port: 10250,
+        targetPort: 8443,
+        nodePort: value(values, 'controlPlane.service.kubeletNodePort', 0),
+        protocol: 'TCP',
+      });
+    }
+    spec.ports = ports;
+  }
+  if (!isJsonObject(userSpec.selector)) {
+    spec.selector = { app: 'vcluster', release: name };
+  }
   return {
-    'meta.helm.sh/release-name': rel.name,
-    'meta.helm.sh/release-namespace': rel.namespace,
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(
+      name,
+      {
+        'vcluster.loft.sh/service': 'true',
+        ...(objectAt(values, 'controlPlane.service.labels') as Record<
+          string,
+          string
+        >),
+      },
+      objectAt(values, 'controlPlane.service.annotations'),
+    ),
+    spec,
   };
 }
 
-/** The objects `helm install` of the vcluster chart creates (StatefulSet mode, default values). */
-export function renderChart(rel: ChartRelease): KubeObject[] {
+/** The chart's default ingress annotations: ingress-nginx with SSL passthrough (values.yaml). */
+export const INGRESS_PASSTHROUGH_ANNOTATIONS = {
+  'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS',
+  'nginx.ingress.kubernetes.io/ssl-passthrough': 'true',
+  'nginx.ingress.kubernetes.io/ssl-redirect': 'true',
+};
+
+/** `templates/ingress.yaml`, when `controlPlane.ingress.enabled`. */
+function ingress(rel: ChartRelease, meta: MetaFn): KubeObject | undefined {
+  const { name, values } = rel;
+  if (!value(values, 'controlPlane.ingress.enabled', false)) {
+    return undefined;
+  }
+  const userSpec = objectAt(values, 'controlPlane.ingress.spec');
+  const spec: JsonObject = { tls: [], ...userSpec };
+  if (!Array.isArray(userSpec.rules)) {
+    spec.rules = [
+      {
+        host: value(values, 'controlPlane.ingress.host', 'my-host.com'),
+        http: {
+          paths: [
+            {
+              backend: { service: { name, port: { name: 'https' } } },
+              path: '/',
+              pathType: value(
+                values,
+                'controlPlane.ingress.pathType',
+                'ImplementationSpecific',
+              ),
+            },
+          ],
+        },
+      },
+    ];
+  }
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: meta(
+      name,
+      objectAt(values, 'controlPlane.ingress.labels') as Record<string, string>,
+      {
+        ...INGRESS_PASSTHROUGH_ANNOTATIONS,
+        ...objectAt(values, 'controlPlane.ingress.annotations'),
+      },
+    ),
+    spec,
+  };
+}
+
+/** `templates/tlsroute.yaml`, when `controlPlane.tlsRoute.enabled`. */
+function tlsRoute(rel: ChartRelease, meta: MetaFn): KubeObject | undefined {
+  const { name, values } = rel;
+  if (!value(values, 'controlPlane.tlsRoute.enabled', false)) {
+    return undefined;
+  }
+  const userSpec = objectAt(values, 'controlPlane.tlsRoute.spec');
+  const spec: JsonObject = { ...userSpec };
+  const parentRefs = getPath(values, 'controlPlane.tlsRoute.parentRefs');
+  if (!Array.isArray(userSpec.parentRefs) && Array.isArray(parentRefs)) {
+    spec.parentRefs = parentRefs;
+  }
+  if (!Array.isArray(userSpec.hostnames)) {
+    spec.hostnames = [
+      value(values, 'controlPlane.tlsRoute.host', 'my-host.com'),
+    ];
+  }
+  if (!Array.isArray(userSpec.rules)) {
+    spec.rules = [{ backendRefs: [{ name, port: 443 }] }];
+  }
+  return {
+    apiVersion: value(
+      values,
+      'controlPlane.tlsRoute.apiVersion',
+      'gateway.networking.k8s.io/v1',
+    ),
+    kind: 'TLSRoute',
+    metadata: meta(
+      name,
+      objectAt(values, 'controlPlane.tlsRoute.labels') as Record<
+        string,
+        string
+      >,
+      objectAt(values, 'controlPlane.tlsRoute.annotations'),
+    ),
+    spec,
+  };
+}
+
+/** `templates/statefulset.yaml` with the k8s distro and embedded SQLite (a PVC per replica). */
+function statefulSet(
+  rel: ChartRelease,
+  meta: MetaFn,
+  configYaml: string,
+): KubeObject {
+  const { name, values, chartVersion } = rel;
+  const selector = { app: 'vcluster', release: name };
+  const syncerTag =
+    value(values, 'controlPlane.statefulSet.image.tag', '') || chartVersion;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: meta(
+      name,
+      objectAt(values, 'controlPlane.statefulSet.labels') as Record<
+        string,
+        string
+      >,
+      objectAt(values, 'controlPlane.statefulSet.annotations'),
+    ),
+    spec: {
+      selector: { matchLabels: selector },
+      persistentVolumeClaimRetentionPolicy: {
+        whenDeleted: value(
+          values,
+          'controlPlane.statefulSet.persistence.volumeClaim.retentionPolicy',
+          'Retain',
+        ),
+      },
+      serviceName: `${name}-headless`,
+      podManagementPolicy: value(
+        values,
+        'controlPlane.statefulSet.scheduling.podManagementPolicy',
+        'Parallel',
+      ),
+      volumeClaimTemplates: [
+        {
+          metadata: { name: 'data' },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            resources: {
+              requests: {
+                storage: value(
+                  values,
+                  'controlPlane.statefulSet.persistence.volumeClaim.size',
+                  '5Gi',
+                ),
+              },
+            },
+          },
+        },
+      ],
+      replicas: desiredReplicas(values),
+      template: {
+        metadata: {
+          annotations: {
+            vClusterConfigHash: createHash('sha256')
+              .update(configYaml)
+              .digest('hex'),
+          },
+          labels: { ...selector },
+        },
+        spec: {
+          terminationGracePeriodSeconds: 15,
+          serviceAccountName: `vc-${name}`,
+          volumes: [
+            { name: 'helm-cache', emptyDir: {} },
+            { name: 'binaries', emptyDir: {} },
+            { name: 'tmp', emptyDir: {} },
+            { name: 'certs', emptyDir: {} },
+            {
+              name: 'vcluster-config',
+              secret: { secretName: `vc-config-${name}` },
+            },
+          ],
+          // `_init-containers.tpl`: the Kubernetes binaries come from this image.
+          initContainers: [
+            {
+              name: 'kubernetes',
+              image: `${KUBERNETES_IMAGE}:${kubernetesTagOf(values)}`,
+              volumeMounts: [{ mountPath: '/binaries', name: 'binaries' }],
+              command: ['cp'],
+              args: ['-r', '/kubernetes/.', '/binaries/'],
+            },
+          ],
+          enableServiceLinks: true,
+          containers: [
+            {
+              name: 'syncer',
+              image: `${SYNCER_IMAGE}:${syncerTag}`,
+              readinessProbe: {
+                httpGet: { path: '/readyz', port: 8443, scheme: 'HTTPS' },
+              },
+              env: [{ name: 'VCLUSTER_NAME', value: name }],
+              volumeMounts: [
+                { name: 'data', mountPath: '/data' },
+                { name: 'binaries', mountPath: '/binaries' },
+                { name: 'certs', mountPath: '/pki' },
+                { name: 'helm-cache', mountPath: '/.cache/helm' },
+                { name: 'vcluster-config', mountPath: '/var/lib/vcluster' },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+type MetaFn = (
+  objName: string,
+  extraLabels?: Record<string, string>,
+  extraAnnotations?: JsonObject,
+) => KubeObject['metadata'];
+
+/**
+ * The objects `helm install` of the vcluster chart 0.36.1 creates with the k8s
+ * distro and embedded SQLite (StatefulSet mode), in Helm's install order, on a
+ * host of Kubernetes minor `hostMinor`.
+ */
+export function renderChart(
+  rel: ChartRelease,
+  hostMinor: number,
+): KubeObject[] {
   const { name, namespace, values } = rel;
   const labels = chartLabels(rel);
-  const annotations = helmAnnotations(rel);
-  const meta = (objName: string, extra: Record<string, string> = {}) => ({
+  const meta: MetaFn = (objName, extraLabels = {}, extraAnnotations = {}) => ({
     name: objName,
     namespace,
-    labels: { ...labels, ...extra },
-    annotations,
+    labels: { ...labels, ...extraLabels },
+    annotations: {
+      ...(extraAnnotations as Record<string, string>),
+      'meta.helm.sh/release-name': name,
+      'meta.helm.sh/release-namespace': namespace,
+    },
   });
-  const selector = { app: 'vcluster', release: name };
-  const k8sVersion = kubernetesVersionOf(values);
-  const serviceType = getPath(values, 'controlPlane.service.spec.type');
-  const storage = getPath(
-    values,
-    'controlPlane.statefulSet.persistence.volumeClaim.size',
-  );
   const configYaml = toYaml(values);
-  return [
+  const objects: (KubeObject | undefined)[] = [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(`vc-${name}`) },
     {
       apiVersion: 'v1',
@@ -120,40 +493,7 @@ export function renderChart(rel: ChartRelease): KubeObject[] {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: meta(`vc-${name}`),
-      rules: [
-        {
-          apiGroups: [''],
-          resources: [
-            'configmaps',
-            'secrets',
-            'services',
-            'pods',
-            'pods/attach',
-            'pods/portforward',
-            'pods/exec',
-            'persistentvolumeclaims',
-          ],
-          verbs: [
-            'create',
-            'delete',
-            'patch',
-            'update',
-            'get',
-            'list',
-            'watch',
-          ],
-        },
-        {
-          apiGroups: [''],
-          resources: ['endpoints', 'events', 'pods/log'],
-          verbs: ['get', 'list', 'watch'],
-        },
-        {
-          apiGroups: ['apps'],
-          resources: ['statefulsets', 'replicasets', 'deployments'],
-          verbs: ['get', 'list', 'watch'],
-        },
-      ],
+      rules: vclusterRoleRules(values, hostMinor),
     },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -166,279 +506,25 @@ export function renderChart(rel: ChartRelease): KubeObject[] {
         apiGroup: 'rbac.authorization.k8s.io',
       },
     },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: meta(name, { 'vcluster.loft.sh/service': 'true' }),
-      spec: {
-        type: typeof serviceType === 'string' ? serviceType : 'ClusterIP',
-        ports: [
-          { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' },
-          { name: 'kubelet', port: 10250, targetPort: 8443, protocol: 'TCP' },
-        ],
-        selector,
-      },
-    },
+    service(rel, meta),
     {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: meta(`${name}-headless`),
       spec: {
-        clusterIP: 'None',
         publishNotReadyAddresses: true,
         ports: [
           { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' },
         ],
-        selector,
+        clusterIP: 'None',
+        selector: { app: 'vcluster', release: name },
       },
     },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: meta(name),
-      spec: {
-        serviceName: `${name}-headless`,
-        replicas: desiredReplicas(values),
-        podManagementPolicy: 'Parallel',
-        persistentVolumeClaimRetentionPolicy: {
-          whenDeleted: 'Retain',
-          whenScaled: 'Retain',
-        },
-        selector: { matchLabels: selector },
-        template: {
-          metadata: {
-            labels: { ...selector },
-            annotations: {
-              vClusterConfigHash: createHash('sha256')
-                .update(configYaml)
-                .digest('hex'),
-            },
-          },
-          spec: {
-            serviceAccountName: `vc-${name}`,
-            terminationGracePeriodSeconds: 10,
-            containers: [
-              {
-                name: 'syncer',
-                image: `ghcr.io/loft-sh/kubernetes:${k8sVersion}`,
-                ports: [
-                  { name: 'https', containerPort: 8443, protocol: 'TCP' },
-                ],
-                readinessProbe: {
-                  httpGet: { path: '/readyz', port: 8443, scheme: 'HTTPS' },
-                },
-                volumeMounts: [{ name: 'data', mountPath: '/data' }],
-              },
-            ],
-          },
-        },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data' },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              resources: {
-                requests: {
-                  storage: typeof storage === 'string' ? storage : '5Gi',
-                },
-              },
-            },
-          },
-        ],
-      },
-    },
+    statefulSet(rel, meta, configYaml),
+    ingress(rel, meta),
+    tlsRoute(rel, meta),
   ];
-}
-
-function releaseDescription(status: ReleaseStatus, upgrade: boolean) {
-  if (status === 'failed') {
-    return 'Release failed: context deadline exceeded';
-  }
-  return upgrade ? 'Upgrade complete' : 'Install complete';
-}
-
-function releaseSecretName(name: string, version: number) {
-  return `sh.helm.release.v1.${name}.v${version}`;
-}
-
-function encodeRelease(record: HelmReleaseRecord) {
-  // Helm stores base64(gzip(json)); the API server base64-encodes Secret data once more.
-  const helmEncoded = gzipSync(Buffer.from(JSON.stringify(record))).toString(
-    'base64',
-  );
-  return Buffer.from(helmEncoded).toString('base64');
-}
-
-export function decodeRelease(
-  secret: KubeObject,
-): HelmReleaseRecord | undefined {
-  const data = field(secret, 'data').release;
-  if (typeof data !== 'string') {
-    return undefined;
-  }
-  try {
-    const helmEncoded = Buffer.from(data, 'base64').toString();
-    return JSON.parse(
-      gunzipSync(Buffer.from(helmEncoded, 'base64')).toString(),
-    ) as HelmReleaseRecord;
-  } catch {
-    return undefined;
-  }
-}
-
-function releaseSecrets(
-  ctx: ControllerContext,
-  name: string,
-  namespace: string,
-) {
-  return ctx.store
-    .list(ctx.api.key(ctx.kinds.secret), namespace)
-    .filter(
-      s =>
-        s.metadata.labels?.owner === 'helm' && s.metadata.labels?.name === name,
-    )
-    .sort(
-      (a, b) =>
-        Number(b.metadata.labels?.version) - Number(a.metadata.labels?.version),
-    );
-}
-
-/** The latest release record of `name`, if any. */
-export function latestRelease(
-  ctx: ControllerContext,
-  name: string,
-  namespace: string,
-) {
-  const [latest] = releaseSecrets(ctx, name, namespace);
-  return latest ? decodeRelease(latest) : undefined;
-}
-
-function writeRelease(ctx: ControllerContext, record: HelmReleaseRecord) {
-  const labels = {
-    name: record.name,
-    owner: 'helm',
-    status: record.info.status,
-    version: String(record.version),
-  };
-  upsert(ctx.api, ctx.kinds.secret, {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: {
-      name: releaseSecretName(record.name, record.version),
-      namespace: record.namespace,
-      labels,
-    },
-    type: 'helm.sh/release.v1',
-    data: { release: encodeRelease(record) },
-  });
-}
-
-/**
- * `helm upgrade --install`: applies the chart's objects and records a release
- * revision (status `deployed`, or `failed`). A repeat with identical chart
- * version and values changes nothing, like a no-op upgrade.
- */
-export function installChart(
-  ctx: ControllerContext,
-  rel: ChartRelease,
-  status: 'deployed' | 'failed' = 'deployed',
-) {
-  const previous = latestRelease(ctx, rel.name, rel.namespace);
-  if (
-    previous &&
-    previous.info.status === status &&
-    previous.chart.metadata.version === rel.chartVersion &&
-    deepEqual(previous.config, rel.values)
-  ) {
-    return previous;
-  }
-  const objects = renderChart(rel);
-  const typeOf = (o: KubeObject) => ctx.api.typeOf(o.apiVersion, o.kind);
-  for (const obj of objects) {
-    const existing = ctx.api.tryGet(
-      typeOf(obj),
-      rel.namespace,
-      obj.metadata.name!,
-    );
-    if (existing && obj.kind === 'StatefulSet' && previous) {
-      // helm's three-way merge: replicas go back to the chart's value only when the chart's value changed.
-      const oldReplicas = desiredReplicas(previous.config);
-      const newReplicas = desiredReplicas(rel.values);
-      const spec = field(obj, 'spec');
-      if (oldReplicas === newReplicas) {
-        spec.replicas = field(existing, 'spec').replicas ?? newReplicas;
-      }
-      obj.metadata.annotations = {
-        ...existing.metadata.annotations,
-        ...obj.metadata.annotations,
-      };
-    }
-    upsert(ctx.api, typeOf(obj), obj);
-  }
-  const now = nowIso();
-  const version = (previous?.version ?? 0) + 1;
-  if (previous && previous.info.status === 'deployed') {
-    writeRelease(ctx, {
-      ...previous,
-      info: { ...previous.info, status: 'superseded' },
-    });
-  }
-  const record: HelmReleaseRecord = {
-    name: rel.name,
-    namespace: rel.namespace,
-    version,
-    info: {
-      status,
-      first_deployed: previous?.info.first_deployed ?? now,
-      last_deployed: now,
-      description: releaseDescription(status, previous !== undefined),
-    },
-    chart: {
-      metadata: {
-        name: 'vcluster',
-        version: rel.chartVersion,
-        appVersion: rel.chartVersion,
-      },
-    },
-    config: rel.values,
-    manifest: objects.map(o => `---\n${toYaml(o)}`).join(''),
-  };
-  writeRelease(ctx, record);
-  return record;
-}
-
-/** `helm uninstall`: deletes the release's objects and its release secrets; PVCs stay (retention Retain). */
-export function uninstallChart(
-  ctx: ControllerContext,
-  name: string,
-  namespace: string,
-) {
-  const previous = latestRelease(ctx, name, namespace);
-  const rel: ChartRelease = {
-    name,
-    namespace,
-    chartVersion: previous?.chart.metadata.version ?? DEFAULT_CHART_VERSION,
-    values: previous?.config ?? {},
-  };
-  for (const obj of renderChart(rel)) {
-    const type = ctx.api.typeOf(obj.apiVersion, obj.kind);
-    if (ctx.api.tryGet(type, namespace, obj.metadata.name!)) {
-      ctx.api.delete(type, namespace, obj.metadata.name!);
-    }
-  }
-  for (const secret of releaseSecrets(ctx, name, namespace)) {
-    ctx.api.delete(ctx.kinds.secret, namespace, secret.metadata.name);
-  }
-}
-
-/** Parses a vcluster.yaml fragment that arrives as a YAML string. */
-export function valuesFromYaml(
-  text: unknown,
-  parse: (s: string) => unknown,
-): JsonObject {
-  if (typeof text !== 'string' || text.trim() === '') {
-    return {};
-  }
-  const parsed = parse(text);
-  return isJsonObject(parsed) ? parsed : {};
+  return objects
+    .filter((o): o is KubeObject => o !== undefined)
+    .sort(installOrder);
 }

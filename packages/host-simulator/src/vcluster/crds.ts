@@ -1,11 +1,12 @@
 import { KubeObject } from '../model';
 
-function crd(
+export function crd(
   group: string,
   kind: string,
   plural: string,
   versions: string[],
   shortNames: string[] = [],
+  scope: 'Namespaced' | 'Cluster' = 'Namespaced',
 ): KubeObject {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
@@ -13,7 +14,7 @@ function crd(
     metadata: { name: `${plural}.${group}` },
     spec: {
       group,
-      scope: 'Namespaced',
+      scope,
       names: {
         kind,
         plural,

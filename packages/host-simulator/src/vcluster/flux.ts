@@ -5,14 +5,8 @@ import { FaultController } from '../faults';
 import { isJsonObject, JsonObject } from '../json';
 import { nowIso, StoredObject } from '../model';
 import { ResourceType } from '../registry';
-import {
-  configDigest,
-  DEFAULT_CHART_VERSION,
-  desiredReplicas,
-  installChart,
-  latestRelease,
-  uninstallChart,
-} from './chart';
+import { configDigest, DEFAULT_CHART_VERSION, desiredReplicas } from './chart';
+import { installChart, latestRelease, uninstallChart } from './helm';
 import { conditionOf, setConditions } from './conditions';
 
 const FINALIZER = 'finalizers.fluxcd.io';
@@ -126,7 +120,7 @@ export function fluxInstaller(ctx: ControllerContext, faults: FaultController) {
         values: d.values,
         extraLabels: { [NAME_LABEL]: name, [NAMESPACE_LABEL]: ns },
       },
-      failed ? 'failed' : 'deployed',
+      { status: failed ? 'failed' : 'deployed' },
     );
     const status = field(hr, 'status');
     const snapshot = {

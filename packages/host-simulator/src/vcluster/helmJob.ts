@@ -1,17 +1,22 @@
 import { posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { RequestAttributes } from '../auth';
 import { ControllerContext } from '../controllers/context';
 import { setPodState } from '../controllers/kubelet';
 import { controllerOf, field, podPhase } from '../controllers/kinds';
+import { ApiError } from '../errors';
 import { FaultController } from '../faults';
 import { isJsonObject, JsonObject } from '../json';
 import { StoredObject } from '../model';
+import { DEFAULT_CHART_VERSION } from './chart';
 import {
-  DEFAULT_CHART_VERSION,
+  Authorize,
+  HelmError,
   installChart,
+  latestRelease,
   uninstallChart,
   valuesFromYaml,
-} from './chart';
+} from './helm';
 import { pauseVcluster, resumeVcluster } from './lifecycle';
 import { VCLUSTER_CLI_IMAGE } from './runtime';
 
@@ -32,9 +37,8 @@ const BOOLEAN_FLAGS = [
   'wait',
 ];
 
-/** Parses `vcluster <command> NAME [flags]` as cobra would. */
-export function parseCli(argv: string[]): CliInvocation | undefined {
-  const args = argv[0] === 'vcluster' ? argv.slice(1) : argv;
+/** Parses the CLI's `<command> NAME [flags]` as cobra would. */
+export function parseCli(args: string[]): CliInvocation | undefined {
   const positional: string[] = [];
   const flags = new Map<string, string[]>();
   for (let i = 0; i < args.length; i++) {
@@ -67,20 +71,43 @@ function cliContainer(pod: StoredObject): JsonObject | undefined {
     : undefined;
 }
 
-/** What each CLI command does on the host, as RBAC attributes. */
+/** Where the image keeps the CLI: `COPY vcluster /usr/local/bin/vcluster` (Dockerfile.cli.release). */
+const CLI_PATHS = ['vcluster', '/usr/local/bin/vcluster'];
+
+/**
+ * The process the container runs. The image has no ENTRYPOINT, only
+ * `CMD /usr/local/bin/vcluster` (Dockerfile.cli.release), so `args` without a
+ * `command` replace the whole command line, as the container runtime does.
+ */
+export function containerArgv(container: JsonObject): string[] {
+  const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+  const command = strings(container.command);
+  const args = strings(container.args);
+  if (command.length > 0) {
+    return [...command, ...args];
+  }
+  return args.length > 0 ? args : ['/bin/sh', '-c', '/usr/local/bin/vcluster'];
+}
+
+/** The vcluster CLI's arguments, or undefined when the process is not the CLI. */
+function cliArgs(argv: string[]): string[] | undefined {
+  if (CLI_PATHS.includes(argv[0])) {
+    return argv.slice(1);
+  }
+  if (['sh', '/bin/sh'].includes(argv[0]) && argv[1] === '-c') {
+    const words = (argv[2] ?? '').trim().split(/\s+/);
+    return CLI_PATHS.includes(words[0]) ? words.slice(1) : undefined;
+  }
+  return undefined;
+}
+
+/** What `delete`, `pause` and `resume` do on the host, as RBAC attributes (pkg/cli/delete_helm.go, pkg/lifecycle). */
 const COMMAND_ACCESS: Record<
   string,
   [verb: string, group: string, resource: string][]
 > = {
-  create: [
-    ['create', '', 'serviceaccounts'],
-    ['create', '', 'secrets'],
-    ['create', '', 'services'],
-    ['create', 'apps', 'statefulsets'],
-    ['create', 'rbac.authorization.k8s.io', 'roles'],
-    ['create', 'rbac.authorization.k8s.io', 'rolebindings'],
-  ],
   delete: [
+    ['list', '', 'secrets'],
     ['delete', 'apps', 'statefulsets'],
     ['delete', '', 'services'],
     ['delete', '', 'secrets'],
@@ -88,35 +115,50 @@ const COMMAND_ACCESS: Record<
   ],
   pause: [
     ['patch', 'apps', 'statefulsets'],
+    ['list', '', 'pods'],
     ['delete', '', 'pods'],
   ],
-  resume: [['patch', 'apps', 'statefulsets']],
+  resume: [
+    ['get', 'apps', 'statefulsets'],
+    ['patch', 'apps', 'statefulsets'],
+  ],
 };
 COMMAND_ACCESS.sleep = COMMAND_ACCESS.pause;
 COMMAND_ACCESS.wakeup = COMMAND_ACCESS.resume;
 
-/** The CLI's error when the pod's ServiceAccount may not do what `command` does in `targetNs`. */
-function forbidden(
+/** The CLI's requests carry the pod's ServiceAccount token: authorized by RBAC, escalation checks included. */
+function asServiceAccount(
   ctx: ControllerContext,
-  podNs: string,
-  serviceAccount: string,
-  command: string,
-  targetNs: string,
-) {
-  for (const [verb, group, resource] of COMMAND_ACCESS[command] ?? []) {
-    try {
-      ctx.auth.authorize(
-        {
-          token: '',
-          serviceAccount: { namespace: podNs, name: serviceAccount },
-        },
-        { verb, group, resource, namespace: targetNs },
-      );
-    } catch (error) {
-      return `Error: ${(error as Error).message}`;
+  namespace: string,
+  name: string,
+): Authorize {
+  const grant = { token: '', serviceAccount: { namespace, name } };
+  return (attrs, body) => {
+    ctx.auth.authorize(grant, attrs);
+    if (body && ['create', 'update', 'patch'].includes(attrs.verb)) {
+      ctx.auth.authorizeGrant(grant, attrs.resource, body, attrs.namespace);
     }
+  };
+}
+
+function allowed(authorize: Authorize, attrs: RequestAttributes) {
+  try {
+    authorize(attrs);
+    return true;
+  } catch {
+    return false;
   }
-  return undefined;
+}
+
+/** A fatal error of the CLI: the line its logger prints before exiting 1. */
+class CliError extends Error {}
+
+function must(authorize: Authorize, attrs: RequestAttributes, what: string) {
+  try {
+    authorize(attrs);
+  } catch (error) {
+    throw new CliError(`${what}: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -182,6 +224,139 @@ export function helmJobInstaller(
     return new Error(`open ${path}: no such file or directory`);
   };
 
+  /**
+   * `vcluster create NAME -n NS` (pkg/cli/create_helm.go) as the pod's
+   * ServiceAccount: the CLI's own reads, then `helm upgrade --install`.
+   */
+  const create = (
+    pod: StoredObject,
+    container: JsonObject,
+    cli: CliInvocation,
+    ns: string,
+    authorize: Authorize,
+  ) => {
+    const { name } = cli;
+    const attrs = (
+      verb: string,
+      group: string,
+      resource: string,
+      objName?: string,
+      namespace: string | undefined = ns,
+    ): RequestAttributes => ({
+      verb,
+      group,
+      resource,
+      namespace,
+      name: objName,
+    });
+    // find.ListVClusters: one vcluster per namespace; a refused list only logs a warning.
+    if (allowed(authorize, attrs('list', 'apps', 'statefulsets'))) {
+      const other = store
+        .list(api.key(kinds.statefulSet), ns)
+        .find(
+          s =>
+            s.metadata.labels?.app === 'vcluster' &&
+            s.metadata.labels.release !== name,
+        );
+      if (other) {
+        throw new CliError(
+          `there is already a virtual cluster in namespace ${ns}; creating multiple virtual clusters inside the same namespace is not supported`,
+        );
+      }
+    }
+    // ensureNamespace: a Forbidden get is tolerated; a missing namespace is created.
+    const nsAttrs = attrs('get', '', 'namespaces', ns, undefined);
+    if (
+      allowed(authorize, nsAttrs) &&
+      !api.tryGet(kinds.namespace, undefined, ns)
+    ) {
+      must(
+        authorize,
+        { ...nsAttrs, verb: 'create', name: undefined },
+        'create namespace',
+      );
+      api.create(kinds.namespace, undefined, {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: ns,
+          annotations: { 'vcluster.loft.sh/created': 'true' },
+        },
+      });
+    }
+    must(authorize, attrs('list', '', 'secrets'), 'get current helm release');
+    must(
+      authorize,
+      attrs('get', '', 'services', 'loft'),
+      'get platform service',
+    );
+    if (api.tryGet(kinds.service, ns, 'loft')) {
+      throw new CliError(
+        `a vCluster platform installation exists in the namespace '${ns}'. Aborting install`,
+      );
+    }
+    const deployed = latestRelease(ctx, name, ns)?.info.status === 'deployed';
+    if (deployed && cli.flags.get('upgrade')?.[0] !== 'true') {
+      throw new CliError(
+        `vcluster ${name} already exists in namespace ${ns}\n- Use \`vcluster create ${name} -n ${ns} --upgrade\` to upgrade the vcluster\n- Use \`vcluster connect ${name} -n ${ns}\` to access the vcluster`,
+      );
+    }
+    if (deployed) {
+      must(
+        authorize,
+        attrs('get', '', 'secrets', `vc-config-${name}`),
+        'get config secret',
+      );
+    }
+    let values: JsonObject = {};
+    const files = cli.flags.get('values') ?? [];
+    for (const file of files) {
+      const text = readFile(pod, container, file);
+      if (text instanceof Error) {
+        throw new CliError(text.message);
+      }
+      values = { ...values, ...valuesFromYaml(text, parseYaml) };
+    }
+    const chartVersion = (
+      cli.flags.get('chart-version')?.[0] ?? DEFAULT_CHART_VERSION
+    ).replace(/^v/, '');
+    const failed = faults.installFails(name);
+    try {
+      installChart(
+        ctx,
+        { name, namespace: ns, chartVersion, values },
+        { status: failed ? 'failed' : 'deployed', authorize },
+      );
+    } catch (error) {
+      if (!(error instanceof HelmError || error instanceof ApiError)) {
+        throw error;
+      }
+      // pkg/helm/helm.go: `error executing helm <args>: <helm's output>`.
+      const helmArgs = [
+        'upgrade',
+        name,
+        `/tmp/vcluster-${chartVersion}.tgz`,
+        '--kubeconfig',
+        '/tmp/kubeconfig',
+        '--namespace',
+        ns,
+        '--install',
+        "--repository-config=''",
+        '--values',
+        '/tmp/values',
+        ...files.flatMap(f => ['--values', f]),
+      ];
+      throw new CliError(
+        `error executing helm ${helmArgs.join(' ')}: Error: ${error.message}`,
+      );
+    }
+    if (failed) {
+      throw new CliError(
+        `error executing helm upgrade ${name}: Error: release ${name} failed, and has been uninstalled due to atomic being set: context deadline exceeded`,
+      );
+    }
+  };
+
   const run = (namespace: string, podName: string) => {
     const pod = api.tryGet(kinds.pod, namespace, podName);
     const container = pod && cliContainer(pod);
@@ -193,89 +368,79 @@ export function helmJobInstaller(
     ) {
       return;
     }
-    const args = [
-      ...(Array.isArray(container.command)
-        ? container.command.map(String)
-        : []),
-      ...(Array.isArray(container.args) ? container.args.map(String) : []),
-    ];
-    const cli = parseCli(args);
-    if (!cli) {
-      setPodState(ctx, pod, 'failed', `Error: accepts 1 arg(s), received 0`);
-      return;
-    }
-    const ns = cli.flags.get('namespace')?.[0] ?? namespace;
-    const name = cli.name;
-    // The CLI acts with the pod's ServiceAccount: without RBAC for what it does, it fails like the real one.
-    const denied = forbidden(
-      ctx,
-      namespace,
-      String(field(pod, 'spec').serviceAccountName ?? 'default'),
-      cli.command,
-      ns,
-    );
-    if (denied) {
-      setPodState(ctx, pod, 'failed', denied);
-      return;
-    }
-    if (cli.command === 'create') {
-      if (faults.installsHang) {
-        hung.add(`${namespace}/${podName}`);
-        return;
-      }
-      let values: JsonObject = {};
-      for (const file of cli.flags.get('values') ?? []) {
-        const text = readFile(pod, container, file);
-        if (text instanceof Error) {
-          setPodState(ctx, pod, 'failed', `fatal: ${text.message}`);
-          return;
-        }
-        values = { ...values, ...valuesFromYaml(text, parseYaml) };
-      }
-      const chartVersion = (
-        cli.flags.get('chart-version')?.[0] ?? DEFAULT_CHART_VERSION
-      ).replace(/^v/, '');
-      const failed = faults.installFails(name);
-      installChart(
-        ctx,
-        { name, namespace: ns, chartVersion, values },
-        failed ? 'failed' : 'deployed',
-      );
-      if (failed) {
-        setPodState(
-          ctx,
-          pod,
-          'failed',
-          `Error: INSTALLATION FAILED: release ${name} failed, and has been uninstalled due to atomic being set: context deadline exceeded`,
-        );
-        return;
-      }
-    } else if (cli.command === 'delete') {
-      uninstallChart(ctx, name, ns);
-      if (
-        cli.flags.get('keep-pvc')?.[0] !== 'true' &&
-        api.tryGet(kinds.pvc, ns, `data-${name}-0`)
-      ) {
-        api.delete(kinds.pvc, ns, `data-${name}-0`);
-      }
-      if (
-        cli.flags.get('delete-namespace')?.[0] === 'true' &&
-        ns !== namespace
-      ) {
-        api.delete(kinds.namespace, undefined, ns);
-      }
-    } else if (cli.command === 'pause' || cli.command === 'sleep') {
-      pauseVcluster(ctx, ns, name);
-    } else if (cli.command === 'resume' || cli.command === 'wakeup') {
-      resumeVcluster(ctx, ns, name);
-    } else {
+    const argv = containerArgv(container);
+    const args = cliArgs(argv);
+    if (!args) {
       setPodState(
         ctx,
         pod,
         'failed',
-        `Error: unknown command "${cli.command}" for "vcluster"`,
+        `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "${argv[0]}": executable file not found in $PATH: unknown`,
+        { exitCode: 128, reason: 'StartError' },
       );
       return;
+    }
+    if (args.length === 0) {
+      // Without a command the CLI prints its help and exits 0.
+      setPodState(ctx, pod, 'succeeded');
+      return;
+    }
+    const cli = parseCli(args);
+    if (!cli) {
+      setPodState(ctx, pod, 'failed', 'fatal accepts 1 arg(s), received 0');
+      return;
+    }
+    const ns = cli.flags.get('namespace')?.[0] ?? namespace;
+    const { name } = cli;
+    const authorize = asServiceAccount(
+      ctx,
+      namespace,
+      String(field(pod, 'spec').serviceAccountName ?? 'default'),
+    );
+    try {
+      if (cli.command === 'create') {
+        if (faults.installsHang) {
+          hung.add(`${namespace}/${podName}`);
+          return;
+        }
+        create(pod, container, cli, ns, authorize);
+      } else if (COMMAND_ACCESS[cli.command]) {
+        for (const [verb, group, resource] of COMMAND_ACCESS[cli.command]) {
+          must(
+            authorize,
+            { verb, group, resource, namespace: ns },
+            cli.command,
+          );
+        }
+        if (cli.command === 'delete') {
+          uninstallChart(ctx, name, ns);
+          if (
+            cli.flags.get('keep-pvc')?.[0] !== 'true' &&
+            api.tryGet(kinds.pvc, ns, `data-${name}-0`)
+          ) {
+            api.delete(kinds.pvc, ns, `data-${name}-0`);
+          }
+          if (
+            cli.flags.get('delete-namespace')?.[0] === 'true' &&
+            ns !== namespace
+          ) {
+            api.delete(kinds.namespace, undefined, ns);
+          }
+        } else if (cli.command === 'pause' || cli.command === 'sleep') {
+          pauseVcluster(ctx, ns, name);
+        } else {
+          resumeVcluster(ctx, ns, name);
+        }
+      } else {
+        throw new CliError(`unknown command "${cli.command}" for "vcluster"`);
+      }
+    } catch (error) {
+      if (error instanceof CliError || error instanceof ApiError) {
+        // The logger's `fatal` line is the last thing in the container's log.
+        setPodState(ctx, pod, 'failed', `fatal ${error.message}`);
+        return;
+      }
+      throw error;
     }
     setPodState(ctx, pod, 'succeeded');
   };

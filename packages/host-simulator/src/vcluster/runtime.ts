@@ -1,16 +1,25 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, Server } from 'node:https';
+import { isIP } from 'node:net';
 import { stringify as toYaml } from 'yaml';
 import { newToken, TokenGrant } from '../auth';
 import { Cluster, ClusterOptions } from '../cluster';
 import { ControllerContext, PodBehaviour } from '../controllers/context';
 import { field, isPodReady, ownerRef } from '../controllers/kinds';
 import { FaultController } from '../faults';
-import { getPath, isJsonObject } from '../json';
+import { getPath, isJsonObject, JsonObject } from '../json';
 import { KubeObject } from '../model';
+import { Address } from '../network/forward';
 import { StoreSnapshot } from '../store';
-import { DEFAULT_K8S_VERSION, latestRelease } from './chart';
+import { CaMaterial, createCa, issueServerCert } from '../tls';
+import { DEFAULT_K8S_VERSION } from './chart';
+import { latestRelease } from './helm';
 import { PodSyncer } from './podSyncer';
 
 export const VCLUSTER_CLI_IMAGE = 'ghcr.io/loft-sh/vcluster-cli:';
+
+/** The syncer's port (`controlPlane.proxy.port`), the Service's targetPort. */
+const SYNCER_PORT = 8443;
 
 export interface NestedClusterState {
   namespace: string;
@@ -21,20 +30,40 @@ export interface NestedClusterState {
   grants: TokenGrant[];
 }
 
+/** The syncer's HTTPS server, standing for the pod's port 8443, with its current serving certificate. */
+interface SyncerServer {
+  server: Server;
+  address: Address;
+  sans: string;
+}
+
 interface NestedCluster {
   cluster: Cluster;
   adminToken: string;
   kubernetesVersion: string;
   syncer: PodSyncer;
+  server?: Promise<SyncerServer>;
 }
 
 /** Base64 helper for Secret data. */
 export const b64 = (s: string) => Buffer.from(s).toString('base64');
 
+/** The Kubernetes version a control-plane pod runs: the tag of its init container `kubernetes`. */
+function kubernetesVersionOf(pod: KubeObject): string {
+  const inits = field(pod, 'spec').initContainers;
+  const init = (Array.isArray(inits) ? inits : [])
+    .filter(isJsonObject)
+    .find(c => c.name === 'kubernetes');
+  const tag = /:([^:/]+)$/.exec(String(init?.image ?? ''))?.[1];
+  return tag ?? DEFAULT_K8S_VERSION;
+}
+
 /**
  * The vcluster control planes: one nested Cluster per vcluster, created when its
- * pod first becomes Ready and kept (like its PVC) while paused. Also writes the
- * kubeconfig Secret `vc-<name>` the way the syncer does.
+ * pod first becomes Ready and kept (like its PVC) while paused. Like the syncer,
+ * it keeps the PKI in Secret `<name>-certs`, serves the nested API with a
+ * certificate for the SANs the syncer computes, and writes the kubeconfig
+ * Secret `vc-<name>`.
  */
 export class VclusterRuntime {
   private readonly nested = new Map<string, NestedCluster>();
@@ -42,7 +71,6 @@ export class VclusterRuntime {
   constructor(
     private readonly host: ControllerContext,
     private readonly faults: FaultController,
-    private readonly baseUrl: () => string,
     private readonly nestedOptions: (
       kubernetesVersion: string,
     ) => ClusterOptions,
@@ -63,6 +91,22 @@ export class VclusterRuntime {
       return this.faults.installFails(labels.release) ? 'crash' : 'serve';
     }
     return undefined;
+  };
+
+  /** Where a control-plane pod's port 8443 answers: the syncer's server, once the control plane is up. */
+  podBackend = async (
+    namespace: string,
+    pod: KubeObject,
+    port: number,
+  ): Promise<Address | undefined> => {
+    const { app, release } = pod.metadata.labels ?? {};
+    if (app !== 'vcluster' || !release || port !== SYNCER_PORT) {
+      return undefined;
+    }
+    if (!this.nested.has(`${namespace}/${release}`)) {
+      return undefined;
+    }
+    return (await this.syncerServer(namespace, release))?.address;
   };
 
   start() {
@@ -112,7 +156,7 @@ export class VclusterRuntime {
     });
   }
 
-  /** The nested cluster behind `/vclusters/<namespace>/<name>`, only while its StatefulSet has ready replicas. */
+  /** The nested cluster, only while its StatefulSet has ready replicas. */
   serving(namespace: string, name: string): Cluster | undefined {
     const nc = this.nested.get(`${namespace}/${name}`);
     if (!nc) {
@@ -123,12 +167,7 @@ export class VclusterRuntime {
     return typeof ready === 'number' && ready > 0 ? nc.cluster : undefined;
   }
 
-  /** The default kubeconfig server of a nested cluster. */
-  serverUrl(namespace: string, name: string) {
-    return `${this.baseUrl()}/vclusters/${namespace}/${name}`;
-  }
-
-  /** A kubeconfig for the nested cluster with its admin token and the CA, for `server`. */
+  /** A kubeconfig for the nested cluster with its admin token and its CA, for `server`. */
   kubeconfig(
     namespace: string,
     name: string,
@@ -136,7 +175,8 @@ export class VclusterRuntime {
     contextName = 'my-vcluster',
   ): string | undefined {
     const nc = this.nested.get(`${namespace}/${name}`);
-    if (!nc) {
+    const ca = this.caOf(namespace, name);
+    if (!nc || !ca) {
       return undefined;
     }
     return toYaml({
@@ -145,10 +185,7 @@ export class VclusterRuntime {
       clusters: [
         {
           name: contextName,
-          cluster: {
-            server,
-            'certificate-authority-data': b64(this.host.caPem),
-          },
+          cluster: { server, 'certificate-authority-data': b64(ca.certPem) },
         },
       ],
       contexts: [
@@ -196,18 +233,21 @@ export class VclusterRuntime {
     return [...this.nested.values()].map(nc => nc.cluster);
   }
 
-  /** Stops the nested clusters; their state stays available to snapshot(). */
-  stop() {
-    for (const nc of this.nested.values()) {
+  /** Stops the nested clusters and their servers; their state stays available to snapshot(). */
+  async stop() {
+    const servers = [...this.nested.values()].map(nc => {
       nc.syncer.stop();
       nc.cluster.stop();
-    }
+      return nc.server;
+    });
+    await Promise.all(servers.map(closeServer));
   }
 
   private drop(key: string) {
     const nc = this.nested.get(key);
     nc?.syncer.stop();
     nc?.cluster.stop();
+    void closeServer(nc?.server);
     this.nested.delete(key);
   }
 
@@ -221,23 +261,204 @@ export class VclusterRuntime {
     );
   }
 
+  /** The CA in Secret `<name>-certs` (pkg/certs/ensure.go keeps the PKI there). */
+  private caOf(namespace: string, name: string): CaMaterial | undefined {
+    const { api, kinds } = this.host;
+    const data = field(
+      api.tryGet(kinds.secret, namespace, `${name}-certs`),
+      'data',
+    );
+    if (
+      typeof data['ca.crt'] !== 'string' ||
+      typeof data['ca.key'] !== 'string'
+    ) {
+      return undefined;
+    }
+    const text = (v: unknown) => Buffer.from(String(v), 'base64').toString();
+    return { certPem: text(data['ca.crt']), keyPem: text(data['ca.key']) };
+  }
+
+  /** Creates the vcluster's PKI once, owned by Service `<name>` like the syncer's. */
+  private async ensureCa(namespace: string, name: string) {
+    const existing = this.caOf(namespace, name);
+    if (existing) {
+      return existing;
+    }
+    const ca = await createCa(`vcluster-${name}-ca`);
+    const { api, kinds } = this.host;
+    const service = api.tryGet(kinds.service, namespace, name);
+    if (!this.caOf(namespace, name)) {
+      api.create(kinds.secret, namespace, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name: `${name}-certs`,
+          labels: { app: 'vcluster', 'vcluster-name': name },
+          ...(service ? { ownerReferences: [ownerRef(service, false)] } : {}),
+        },
+        type: 'Opaque',
+        data: { 'ca.crt': b64(ca.certPem), 'ca.key': b64(ca.keyPem) },
+      });
+    }
+    return this.caOf(namespace, name) ?? ca;
+  }
+
+  /**
+   * The serving certificate's names, as the syncer computes them
+   * (pkg/server/cert/cert.go GenAPIServerServingCerts and getExtraSANs).
+   */
+  private servingSans(namespace: string, name: string): string[] {
+    const { api, kinds, store } = this.host;
+    const values = latestRelease(this.host, name, namespace)?.config ?? {};
+    const text = (path: string, fallback = '') => {
+      const v = getPath(values, path);
+      return typeof v === 'string' ? v : fallback;
+    };
+    const sans = [
+      'kubernetes.default.svc.cluster.local',
+      'kubernetes.default.svc',
+      'kubernetes.default',
+      'kubernetes',
+      'localhost',
+      '127.0.0.1',
+      // The chart's default ingress host counts even when the ingress is off.
+      text('controlPlane.ingress.host', 'my-host.com'),
+    ];
+    const extra = getPath(values, 'controlPlane.proxy.extraSANs');
+    if (Array.isArray(extra)) {
+      sans.push(...extra.map(String));
+    }
+    const endpoint = text('controlPlane.endpoint');
+    if (endpoint) {
+      sans.push(endpoint.replace(/:\d+$/, ''));
+    }
+    sans.push(
+      name,
+      `${name}.${namespace}`,
+      '*.nodes.vcluster.com',
+      `*.${name}.${namespace}.nodes.vcluster.com`,
+    );
+    const service = api.tryGet(kinds.service, namespace, name);
+    const spec = field(service, 'spec');
+    if (spec.type === 'NodePort') {
+      for (const pod of store.list(api.key(kinds.pod), namespace)) {
+        const labels = pod.metadata.labels ?? {};
+        if (labels.app === 'vcluster' && labels.release === name) {
+          const hostIPs = field(pod, 'status').hostIPs;
+          for (const h of Array.isArray(hostIPs) ? hostIPs : []) {
+            if (isJsonObject(h) && typeof h.ip === 'string' && h.ip) {
+              sans.push(h.ip);
+            }
+          }
+        }
+      }
+    }
+    if (typeof spec.clusterIP === 'string' && spec.clusterIP) {
+      sans.push(spec.clusterIP);
+    }
+    const ingress = field(field(service, 'status'), 'loadBalancer').ingress;
+    for (const lb of Array.isArray(ingress) ? ingress : []) {
+      if (isJsonObject(lb)) {
+        sans.push(
+          ...[lb.ip, lb.hostname].filter(
+            (v): v is string => typeof v === 'string' && v !== '',
+          ),
+        );
+      }
+    }
+    const pod = api.tryGet(kinds.pod, namespace, `${name}-0`);
+    const podIP = field(pod, 'status').podIP;
+    if (typeof podIP === 'string' && podIP) {
+      sans.push(podIP);
+    }
+    const seen = new Set<string>();
+    return sans.filter(s => {
+      const key = s.toLowerCase();
+      if (!s || seen.has(key)) {
+        return false;
+      }
+      seen.add(key);
+      return true;
+    });
+  }
+
+  /**
+   * The syncer's server with a certificate for the current SANs; like the
+   * syncer, it issues a new one when they change (a LoadBalancer address that
+   * arrived later, say).
+   */
+  private async syncerServer(
+    namespace: string,
+    name: string,
+  ): Promise<SyncerServer | undefined> {
+    const nc = this.nested.get(`${namespace}/${name}`);
+    const ca = this.caOf(namespace, name);
+    if (!nc || !ca) {
+      return undefined;
+    }
+    const sans = this.servingSans(namespace, name);
+    const key = sans.join(',');
+    const issue = () =>
+      issueServerCert(ca, {
+        ips: sans.filter(s => isIP(s) !== 0),
+        dns: sans.filter(s => isIP(s) === 0),
+      });
+    if (!nc.server) {
+      nc.server = issue().then(
+        tls =>
+          new Promise<SyncerServer>((resolve, reject) => {
+            const server = createServer(
+              { key: tls.keyPem, cert: chain(tls.certPem, ca) },
+              (req: IncomingMessage, res: ServerResponse) => {
+                const url = new URL(req.url ?? '/', 'https://localhost');
+                const path = url.pathname.replace(/\/+$/, '') || '/';
+                void nc.cluster.endpoint.handle(req, res, path, url);
+              },
+            );
+            server.keepAliveTimeout = 30000;
+            server.once('error', reject);
+            server.listen(0, '127.0.0.1', () => {
+              const address = server.address();
+              resolve({
+                server,
+                address: {
+                  host: '127.0.0.1',
+                  port:
+                    typeof address === 'object' && address ? address.port : 0,
+                },
+                sans: key,
+              });
+            });
+          }),
+      );
+    }
+    const current = await nc.server.catch(error => {
+      nc.server = undefined;
+      throw error;
+    });
+    if (current.sans !== key) {
+      current.sans = key;
+      const tls = await issue();
+      current.server.setSecureContext({
+        key: tls.keyPem,
+        cert: chain(tls.certPem, ca),
+      });
+    }
+    return current;
+  }
+
   /** The syncer is up: start (or resume) the nested API server and export the kubeconfig secret. */
-  private controlPlaneUp(namespace: string, name: string) {
+  private async controlPlaneUp(namespace: string, name: string) {
     const { api, kinds } = this.host;
     const pod = api.tryGet(kinds.pod, namespace, `${name}-0`);
     if (!pod || !isPodReady(pod)) {
       return;
     }
-    const values = latestRelease(this.host, name, namespace)?.config ?? {};
+    const values: JsonObject =
+      latestRelease(this.host, name, namespace)?.config ?? {};
     const key = `${namespace}/${name}`;
     if (!this.nested.has(key)) {
-      const containers = field(pod, 'spec').containers;
-      const image =
-        Array.isArray(containers) && isJsonObject(containers[0])
-          ? String(containers[0].image)
-          : '';
-      const kubernetesVersion =
-        /:(v[\d.]+)$/.exec(image)?.[1] ?? DEFAULT_K8S_VERSION;
+      const kubernetesVersion = kubernetesVersionOf(pod);
       const cluster = new Cluster(this.nestedOptions(kubernetesVersion));
       cluster.bootstrap();
       const adminToken = newToken('vc-admin');
@@ -249,23 +470,30 @@ export class VclusterRuntime {
         syncer: this.syncerFor(namespace, name, cluster),
       });
     }
+    await this.ensureCa(namespace, name);
     // The syncer (re)starting puts the nested cluster's pods back on the host.
-    this.nested.get(key)!.syncer.resync();
+    this.nested.get(key)?.syncer.resync();
     if (api.tryGet(kinds.secret, namespace, `vc-${name}`)) {
       return;
     }
+    // pkg/setup/controller_context.go: the default server is the syncer's own port on localhost.
     const exportServer = getPath(values, 'exportKubeConfig.server');
     const server =
       typeof exportServer === 'string' && exportServer
         ? exportServer
-        : this.serverUrl(namespace, name);
+        : `https://localhost:${SYNCER_PORT}`;
     const contextName = getPath(values, 'exportKubeConfig.context');
     const config = this.kubeconfig(
       namespace,
       name,
       server,
       typeof contextName === 'string' && contextName ? contextName : undefined,
-    )!;
+    );
+    const ca = this.caOf(namespace, name);
+    const nc = this.nested.get(key);
+    if (!config || !ca || !nc) {
+      return;
+    }
     const service = api.tryGet(kinds.service, namespace, name);
     api.create(kinds.secret, namespace, {
       apiVersion: 'v1',
@@ -278,9 +506,22 @@ export class VclusterRuntime {
       type: 'Opaque',
       data: {
         config: b64(config),
-        'certificate-authority': b64(this.host.caPem),
-        token: b64(this.nested.get(key)!.adminToken),
+        'certificate-authority': b64(ca.certPem),
+        token: b64(nc.adminToken),
       },
     });
+  }
+}
+
+/** The serving certificate followed by its CA, as the syncer serves it. */
+function chain(certPem: string, ca: CaMaterial) {
+  return `${certPem.trim()}\n${ca.certPem.trim()}\n`;
+}
+
+async function closeServer(server: Promise<SyncerServer> | undefined) {
+  const s = await server?.catch(() => undefined);
+  if (s) {
+    s.server.closeAllConnections();
+    await new Promise<void>(resolve => s.server.close(() => resolve()));
   }
 }
