@@ -3,23 +3,22 @@ import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
   Entity,
-  stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
   DeferredEntity,
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
+import {
+  CLUSTERS_PAGE_PATH,
+  NestedCluster,
+} from '@nested-clusters/plugin-nested-clusters-common';
 import { isDeepStrictEqual } from 'node:util';
 import {
   NestedClusterEvent,
   NestedClustersHostsService,
 } from '@nested-clusters/plugin-nested-clusters-node';
-import {
-  CLUSTERS_PAGE_PATH,
-  clusterEntityName,
-} from '@nested-clusters/plugin-nested-clusters-node';
+import { clusterEntityName } from '@nested-clusters/plugin-nested-clusters-node';
 
 /** The `spec.type` of the Resource entities of nested clusters. */
 export const NESTED_CLUSTER_RESOURCE_TYPE = 'nested-cluster';
@@ -209,13 +208,4 @@ function deferred(entity: Entity): DeferredEntity {
     entity,
     locationKey: entity.metadata.annotations![ANNOTATION_LOCATION],
   };
-}
-
-/** The catalog ref of a cluster's Resource entity. */
-export function clusterEntityRef(cluster: NestedCluster): string {
-  return stringifyEntityRef({
-    kind: 'Resource',
-    namespace: 'default',
-    name: clusterEntityName(cluster),
-  });
 }

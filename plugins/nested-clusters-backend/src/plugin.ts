@@ -18,7 +18,11 @@ import {
 } from '@nested-clusters/plugin-nested-clusters-node';
 import { createRouter } from './router';
 import { ClusterExpiry } from './services/ClusterExpiry';
-import { ClusterLifecycleService } from './services/ClusterLifecycleService';
+import { ClusterOwnership } from './permissions/ClusterOwnership';
+import { ClusterAccess } from './services/ClusterAccess';
+import { ClusterCommands } from './services/ClusterCommands';
+import { ClusterQueries } from './services/ClusterQueries';
+import { CreatePlanner } from './services/CreatePlanner';
 
 /** The scheduler task that deletes expired clusters; tests trigger it by this id. */
 export const EXPIRY_TASK_ID = 'nested-clusters:expire';
@@ -59,12 +63,8 @@ export const nestedClustersPlugin = createBackendPlugin({
         auth,
         actionsRegistry,
       }) {
-        const lifecycle = new ClusterLifecycleService({
-          hosts,
-          catalog,
-          userInfo,
-          logger,
-        });
+        const queries = new ClusterQueries(hosts);
+        const commands = new ClusterCommands(hosts, logger);
 
         permissionsRegistry.addResourceType({
           resourceRef: nestedClusterPermissionResourceRef,
@@ -89,7 +89,20 @@ export const nestedClustersPlugin = createBackendPlugin({
           ),
         );
 
-        const expiry = new ClusterExpiry(lifecycle, auditor, logger);
+        const access = new ClusterAccess({
+          authorizer,
+          auditor,
+          queries,
+          planner: new CreatePlanner(
+            hosts,
+            queries,
+            catalog,
+            new ClusterOwnership(userInfo),
+          ),
+          commands,
+        });
+
+        const expiry = new ClusterExpiry(queries, commands, auditor, logger);
         await scheduler.scheduleTask({
           id: EXPIRY_TASK_ID,
           scope: 'global',
@@ -103,16 +116,8 @@ export const nestedClustersPlugin = createBackendPlugin({
           },
         });
 
-        registerNestedClusterActions({
-          actionsRegistry,
-          auth,
-          auditor,
-          authorizer,
-          lifecycle,
-        });
-        httpRouter.use(
-          await createRouter({ httpAuth, auditor, authorizer, lifecycle }),
-        );
+        registerNestedClusterActions({ actionsRegistry, auth, access });
+        httpRouter.use(await createRouter({ httpAuth, access, queries }));
       },
     });
   },

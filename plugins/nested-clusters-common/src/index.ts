@@ -5,5 +5,6 @@
  */
 export * from './types';
 export * from './names';
+export * from './entityRefs';
 export * from './permissions';
 export * from './client';

@@ -1,5 +1,4 @@
-import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
-import { clusterEntityName, clusterPagePath } from './clusterRefs';
+import { clusterEntityName } from './clusterRefs';
 
 /** Backstage's rule for entity names (catalog-model). */
 const ENTITY_NAME = /^[a-z0-9A-Z]+([-_.][a-z0-9A-Z]+)*$/;
@@ -31,21 +30,5 @@ describe('clusterEntityName', () => {
       name: `${'n'.repeat(12)}-${'m'.repeat(20)}`,
     });
     expect(cut).toMatch(ENTITY_NAME);
-  });
-});
-
-describe('clusterPagePath', () => {
-  const cluster = (component?: string) =>
-    ({ name: 'dev', host: 'eu', component } as NestedCluster);
-
-  it("is the component's page", () => {
-    expect(clusterPagePath(cluster('component:shop/Web-Shop'))).toBe(
-      '/catalog/shop/component/Web-Shop',
-    );
-  });
-
-  it('is the clusters page without a component, or with a broken ref', () => {
-    expect(clusterPagePath(cluster())).toBe('/nested-clusters');
-    expect(clusterPagePath(cluster('web-shop'))).toBe('/nested-clusters');
   });
 });

@@ -1,9 +1,5 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
 import { createHash } from 'node:crypto';
-
-/** The clusters page of the frontend plugin. */
-export const CLUSTERS_PAGE_PATH = '/nested-clusters';
 
 const MAX_NAME_LENGTH = 63;
 /** Backstage's entity name rule: no leading, trailing or repeated separators. */
@@ -30,21 +26,6 @@ export function clusterEntityName(cluster: {
     .slice(0, MAX_NAME_LENGTH - hash.length - 1)
     .replace(/-+$/, '');
   return `${cleaned}-${hash}`;
-}
-
-/** The app path of a cluster's component page, or of the clusters page. */
-export function clusterPagePath(cluster: NestedCluster): string {
-  if (cluster.component) {
-    try {
-      const { kind, namespace, name } = parseEntityRef(cluster.component);
-      return `/catalog/${encodeURIComponent(namespace)}/${encodeURIComponent(
-        kind.toLocaleLowerCase('en-US'),
-      )}/${encodeURIComponent(name)}`;
-    } catch {
-      // An annotation edited by hand on the host: fall back to the clusters page.
-    }
-  }
-  return CLUSTERS_PAGE_PATH;
 }
 
 /** "team-a" for "group:default/team-a": the words people search for. */

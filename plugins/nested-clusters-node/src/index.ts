@@ -56,6 +56,7 @@ export {
   type StatefulSetRecord,
 } from './hosts/records';
 export { PROVISIONING_STEPS, deriveStatus } from './hosts/status';
+export { describeCluster } from './hosts/describeCluster';
 export { exposureUrl, rewriteKubeconfig } from './hosts/kubeconfig';
 export {
   createInstaller,
@@ -72,9 +73,4 @@ export {
   type HasComponentParams,
   type NestedClusterPredicate,
 } from './permissions/rules';
-export {
-  CLUSTERS_PAGE_PATH,
-  clusterEntityName,
-  clusterPagePath,
-  shortRef,
-} from './clusterRefs';
+export { clusterEntityName, shortRef } from './clusterRefs';

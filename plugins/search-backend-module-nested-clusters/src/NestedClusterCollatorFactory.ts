@@ -3,17 +3,15 @@ import {
   IndexableDocument,
 } from '@backstage/plugin-search-common';
 import {
+  CLUSTERS_PAGE_PATH,
+  clusterPagePath,
   NestedCluster,
   nestedClusterReadPermission,
   nestedClusterResourceRef,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { Readable } from 'node:stream';
 import { NestedClustersHostsService } from '@nested-clusters/plugin-nested-clusters-node';
-import {
-  CLUSTERS_PAGE_PATH,
-  clusterPagePath,
-  shortRef,
-} from '@nested-clusters/plugin-nested-clusters-node';
+import { shortRef } from '@nested-clusters/plugin-nested-clusters-node';
 
 /** The search document type of nested clusters. */
 export const NESTED_CLUSTER_DOCUMENT_TYPE = 'nested-cluster';
@@ -80,7 +78,7 @@ export function toDocument(cluster: NestedCluster): NestedClusterDocument {
   return {
     title: cluster.name,
     text,
-    location: clusterPagePath(cluster),
+    location: clusterPagePath(cluster.component),
     host: cluster.host,
     status: cluster.status,
     component,

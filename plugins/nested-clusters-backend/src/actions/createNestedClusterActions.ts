@@ -1,31 +1,17 @@
 import {
-  AuditorService,
-  AuditorServiceEventSeverityLevel,
   AuthService,
   BackstageCredentials,
-  BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotAllowedError } from '@backstage/errors';
-import {
-  NestedCluster,
-  nestedClusterCreatePermission,
-  nestedClusterDeletePermission,
-  NestedClusterPermission,
-  nestedClusterReadPermission,
-  nestedClusterUpdatePermission,
-} from '@nested-clusters/plugin-nested-clusters-common';
+import { nestedClusterCreatePermission } from '@nested-clusters/plugin-nested-clusters-common';
 import { z } from 'zod/v3';
-import { ClusterAuthorizer } from '../permissions/ClusterAuthorizer';
-import { audited } from '../services/audit';
-import { ClusterLifecycleService } from '../services/ClusterLifecycleService';
+import { Caller, ClusterAccess } from '../services/ClusterAccess';
 
 export interface NestedClusterActionsOptions {
   actionsRegistry: ActionsRegistryService;
   auth: AuthService;
-  auditor: AuditorService;
-  authorizer: ClusterAuthorizer;
-  lifecycle: ClusterLifecycleService;
+  access: ClusterAccess;
 }
 
 const clusterSchema = z
@@ -88,47 +74,21 @@ const target = {
 export function registerNestedClusterActions(
   options: NestedClusterActionsOptions,
 ): void {
-  const { actionsRegistry, auth, auditor, authorizer, lifecycle } = options;
+  const { actionsRegistry, auth, access } = options;
 
-  /** Only users: the permission framework allows service principals everything. */
-  function userCredentials(
-    credentials: BackstageCredentials,
-  ): BackstageCredentials<BackstageUserPrincipal> {
+  /** Only users; audit events name the actor and that it came through an action. */
+  function caller(credentials: BackstageCredentials): Caller {
     if (!auth.isPrincipal(credentials, 'user')) {
       throw new NotAllowedError(
         'Nested-cluster actions must be called with a user’s credentials',
       );
     }
-    return credentials;
-  }
-
-  async function authorizedCluster(
-    credentials: BackstageCredentials,
-    input: { host: string; name: string },
-    permission: NestedClusterPermission,
-  ): Promise<NestedCluster> {
-    const user = userCredentials(credentials);
-    const cluster = await lifecycle.getCluster(input.host, input.name);
-    await authorizer.authorize(permission, cluster, user);
-    return cluster;
-  }
-
-  /** The REST API's audit event for the same operation, marked as coming from an action. */
-  function audit<T>(
-    eventId: string,
-    severityLevel: AuditorServiceEventSeverityLevel,
-    credentials: BackstageCredentials,
-    meta: Record<string, string | boolean | null>,
-    operation: () => Promise<T>,
-  ): Promise<T> {
-    const actor = auth.isPrincipal(credentials, 'user')
-      ? credentials.principal.userEntityRef
-      : null;
-    return audited(
-      auditor,
-      { eventId, severityLevel, meta: { ...meta, actor, via: 'action' } },
-      operation,
-    );
+    return {
+      credentials,
+      audit: {
+        meta: { actor: credentials.principal.userEntityRef, via: 'action' },
+      },
+    };
   }
 
   actionsRegistry.register({
@@ -165,20 +125,9 @@ export function registerNestedClusterActions(
             .describe('Hosts whose clusters could not be listed'),
         }),
     },
-    action: async ({ input, credentials }) => {
-      const user = userCredentials(credentials);
-      const { items, hostErrors } = await lifecycle.listClusters(input);
-      return {
-        output: {
-          items: await authorizer.filter(
-            nestedClusterReadPermission,
-            items,
-            user,
-          ),
-          hostErrors,
-        },
-      };
-    },
+    action: async ({ input, credentials }) => ({
+      output: await access.list(caller(credentials), input),
+    }),
   });
 
   actionsRegistry.register({
@@ -192,13 +141,7 @@ export function registerNestedClusterActions(
       output: () => clusterOutput,
     },
     action: async ({ input, credentials }) => ({
-      output: {
-        cluster: await authorizedCluster(
-          credentials,
-          input,
-          nestedClusterReadPermission,
-        ),
-      },
+      output: { cluster: await access.get(caller(credentials), input) },
     }),
   });
 
@@ -249,26 +192,10 @@ export function registerNestedClusterActions(
       output: () => clusterOutput,
     },
     action: async ({ input, credentials }) => {
-      const user = userCredentials(credentials);
       const { dryRun, ...request } = input;
-      const create = async () => {
-        await authorizer.authorizeBasic(nestedClusterCreatePermission, user);
-        const plan = await lifecycle.planCreate(request, user);
-        return dryRun ? lifecycle.preview(plan) : lifecycle.create(plan);
-      };
-      const cluster = dryRun
-        ? await create()
-        : await audit(
-            'nested-cluster-create',
-            'medium',
-            credentials,
-            {
-              name: request.name,
-              host: request.host ?? null,
-              profile: request.profile,
-            },
-            create,
-          );
+      const cluster = await access.create(caller(credentials), request, {
+        dryRun: dryRun ?? false,
+      });
       return { output: { cluster } };
     },
   });
@@ -290,20 +217,7 @@ export function registerNestedClusterActions(
       },
       action: async ({ input, credentials }) => ({
         output: {
-          cluster: await audit(
-            `nested-cluster-${spec.verb}`,
-            'low',
-            credentials,
-            { ...input },
-            async () =>
-              lifecycle[spec.verb](
-                await authorizedCluster(
-                  credentials,
-                  input,
-                  nestedClusterUpdatePermission,
-                ),
-              ),
-          ),
+          cluster: await access[spec.verb](caller(credentials), input),
         },
       }),
     });
@@ -341,21 +255,7 @@ export function registerNestedClusterActions(
     },
     action: async ({ input, credentials }) => ({
       output: {
-        cluster: await audit(
-          'nested-cluster-extend',
-          'low',
-          credentials,
-          { host: input.host, name: input.name },
-          async () =>
-            lifecycle.extend(
-              await authorizedCluster(
-                credentials,
-                input,
-                nestedClusterUpdatePermission,
-              ),
-              input.ttl,
-            ),
-        ),
+        cluster: await access.extend(caller(credentials), input, input.ttl),
       },
     }),
   });
@@ -371,22 +271,7 @@ export function registerNestedClusterActions(
       output: () => clusterOutput,
     },
     action: async ({ input, credentials }) => ({
-      output: {
-        cluster: await audit(
-          'nested-cluster-delete',
-          'high',
-          credentials,
-          { ...input },
-          async () =>
-            lifecycle.delete(
-              await authorizedCluster(
-                credentials,
-                input,
-                nestedClusterDeletePermission,
-              ),
-            ),
-        ),
-      },
+      output: { cluster: await access.delete(caller(credentials), input) },
     }),
   });
 }

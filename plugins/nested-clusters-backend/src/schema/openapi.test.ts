@@ -1,8 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { openApiDocument } from '../__testUtils__/openapi';
-import { ClusterAuthorizer } from '../permissions/ClusterAuthorizer';
 import { createRouter } from '../router';
-import { ClusterLifecycleService } from '../services/ClusterLifecycleService';
+import { ClusterAccess } from '../services/ClusterAccess';
+import { ClusterQueries } from '../services/ClusterQueries';
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
@@ -12,10 +12,9 @@ describe('openapi.yaml', () => {
   it('describes exactly the routes the router serves', async () => {
     const router = await createRouter({
       httpAuth: mockServices.httpAuth(),
-      auditor: mockServices.auditor.mock(),
       // Routes are only listed here, never called.
-      authorizer: {} as ClusterAuthorizer,
-      lifecycle: {} as ClusterLifecycleService,
+      access: {} as ClusterAccess,
+      queries: {} as ClusterQueries,
     });
     const served = (router.stack as Layer[])
       .filter(layer => layer.route)

@@ -18,27 +18,39 @@ import {
   startHostsService,
 } from '@nested-clusters/test-harness';
 import { ClusterExpiry } from './ClusterExpiry';
-import { ClusterLifecycleService } from './ClusterLifecycleService';
+import { ClusterOwnership } from '../permissions/ClusterOwnership';
+import { ClusterCommands } from './ClusterCommands';
+import { ClusterQueries } from './ClusterQueries';
+import { CreatePlanner } from './CreatePlanner';
 
 const MINUTE = 60_000;
 
 describe('ClusterExpiry', () => {
   let sim: HostSimulator;
   let hosts: DefaultNestedClustersHostsService;
-  let lifecycle: ClusterLifecycleService;
+  let queries: ClusterQueries;
+  let commands: ClusterCommands;
+  let planner: CreatePlanner;
   let expiry: ClusterExpiry;
   const auditor = mockServices.auditor.mock();
 
   beforeAll(async () => {
     sim = await startHostSimulator();
     hosts = startHostsService(sim);
-    lifecycle = new ClusterLifecycleService({
+    queries = new ClusterQueries(hosts);
+    commands = new ClusterCommands(hosts, mockServices.logger.mock());
+    planner = new CreatePlanner(
       hosts,
-      catalog: catalogServiceMock({ entities: exampleEntities() }),
-      userInfo: mockServices.userInfo(),
-      logger: mockServices.logger.mock(),
-    });
-    expiry = new ClusterExpiry(lifecycle, auditor, mockServices.logger.mock());
+      queries,
+      catalogServiceMock({ entities: exampleEntities() }),
+      new ClusterOwnership(mockServices.userInfo()),
+    );
+    expiry = new ClusterExpiry(
+      queries,
+      commands,
+      auditor,
+      mockServices.logger.mock(),
+    );
   });
 
   afterAll(async () => {
@@ -71,16 +83,16 @@ describe('ClusterExpiry', () => {
       },
     });
     // A healthy cluster of the same age must stay.
-    await lifecycle.create(
-      await lifecycle.planCreate(
+    await commands.create(
+      await planner.plan(
         { name: 'healthy', profile: 'sandbox' },
         mockCredentials.user('user:default/guest'),
       ),
     );
     await eventually(async () => {
-      const cut = await lifecycle.getCluster('eu', 'cut-off');
+      const cut = await queries.getCluster('eu', 'cut-off');
       expect(cut.progress?.completedSteps).toBe(0);
-      expect((await lifecycle.getCluster('eu', 'healthy')).status).toBe(
+      expect((await queries.getCluster('eu', 'healthy')).status).toBe(
         'Running',
       );
     });

@@ -1,6 +1,7 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { audited } from './audit';
-import { ClusterLifecycleService } from './ClusterLifecycleService';
+import { ClusterCommands } from './ClusterCommands';
+import { ClusterQueries } from './ClusterQueries';
 
 /**
  * Deletes nested clusters past their expires-at. Runs as a scheduled task with
@@ -8,7 +9,8 @@ import { ClusterLifecycleService } from './ClusterLifecycleService';
  */
 export class ClusterExpiry {
   constructor(
-    private readonly lifecycle: ClusterLifecycleService,
+    private readonly queries: ClusterQueries,
+    private readonly commands: ClusterCommands,
     private readonly auditor: AuditorService,
     private readonly logger: LoggerService,
   ) {}
@@ -22,12 +24,12 @@ export class ClusterExpiry {
       {
         eventId: 'nested-cluster-expire',
         reason: 'expired',
-        clusters: await this.lifecycle.expiredClusters(now),
+        clusters: await this.queries.expiredClusters(now),
       },
       {
         eventId: 'nested-cluster-abandoned-create',
         reason: 'its create was cut off before the installer was submitted',
-        clusters: await this.lifecycle.abandonedCreates(now),
+        clusters: await this.queries.abandonedCreates(now),
       },
     ];
     let deleted = 0;
@@ -46,7 +48,7 @@ export class ClusterExpiry {
                 expiresAt: cluster.expiresAt,
               },
             },
-            () => this.lifecycle.delete(cluster),
+            () => this.commands.delete(cluster),
           );
           deleted += 1;
           this.logger.info(

@@ -1,15 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  InstallerType,
-  NestedCluster,
-} from '@nested-clusters/plugin-nested-clusters-common';
+import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
 import { isDeepStrictEqual } from 'node:util';
 import { HostConfig } from '../config';
 import { Installer } from '../installers';
 import { HostClient } from './HostClient';
 import { KubeconfigProbe } from './KubeconfigProbe';
+import { describeCluster } from './describeCluster';
 import {
-  ANNOTATIONS,
   InstallerRecord,
   NamespaceRecord,
   PodRecord,
@@ -255,34 +252,13 @@ export class HostCache {
         )}${derived.progress ? ` (stuck at: ${derived.progress.step})` : ''}`,
       };
     }
-    const a = ns.annotations;
-    const cluster: NestedCluster = {
-      name,
+    return describeCluster({
       host: this.host.name,
-      namespace: ns.name,
-      status: derived.status,
-      owner: a[ANNOTATIONS.owner] ?? '',
-      createdBy: a[ANNOTATIONS.createdBy] ?? '',
-      profile: a[ANNOTATIONS.profile] ?? '',
-      installer: (a[ANNOTATIONS.installer] ??
-        this.host.installer) as InstallerType,
-      createdAt: ns.createdAt,
-      expiresAt: a[ANNOTATIONS.expiresAt] ?? '',
-    };
-    if (derived.statusMessage) {
-      cluster.statusMessage = derived.statusMessage;
-    }
-    if (derived.progress) {
-      cluster.progress = derived.progress;
-    }
-    if (a[ANNOTATIONS.component]) {
-      cluster.component = a[ANNOTATIONS.component];
-    }
-    const version = sts?.image?.split(':')[1];
-    if (version) {
-      cluster.kubernetesVersion = version;
-    }
-    return cluster;
+      installer: this.host.installer,
+      namespace: ns,
+      derived,
+      statefulSet: sts,
+    });
   }
 }
 

@@ -131,7 +131,7 @@ describe('nested-clusters:create', () => {
     [{ ttl: 'forever' }, /Invalid input "ttl": "forever" is not a duration/],
     [
       { entityRef: 'component:' },
-      /Invalid input "entityRef": "component:" is not an entity ref/,
+      /entityRef: "component:" is not an entity ref/,
     ],
     [{ profile: '' }, /Invalid input "profile"/],
   ])('rejects %j before calling the backend', async (bad, message) => {

@@ -2,8 +2,10 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  clusterPagePath,
   CreateClusterRequest,
   NestedCluster,
+  normalizeEntityRef,
   parseDuration,
   validateClusterName,
 } from '@nested-clusters/plugin-nested-clusters-common';
@@ -15,7 +17,6 @@ import {
   statusCodeOf,
 } from './api';
 import { examples } from './create.examples';
-import { clusterPageUrl, normalizeEntityRef } from './entityRefs';
 import { DEFAULT_TIMEOUT_SECONDS, fields } from './fields';
 import { waitForCluster } from './waitForCluster';
 
@@ -25,7 +26,8 @@ export const CREATE_ACTION_ID = 'nested-clusters:create';
 export function createNestedClusterCreateAction(
   options: NestedClusterActionsOptions,
 ) {
-  const { api, auth, appBaseUrl } = options;
+  const { api, auth } = options;
+  const appBaseUrl = options.appBaseUrl.replace(/\/+$/, '');
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
 
   return createTemplateAction({
@@ -109,7 +111,10 @@ export function createNestedClusterCreateAction(
         ctx.output('host', cluster.host);
         ctx.output('namespace', cluster.namespace);
         ctx.output('status', cluster.status);
-        ctx.output('clusterUrl', clusterPageUrl(appBaseUrl, request.entityRef));
+        ctx.output(
+          'clusterUrl',
+          `${appBaseUrl}${clusterPagePath(request.entityRef)}`,
+        );
         if (request.entityRef) {
           ctx.output('entityRef', request.entityRef);
         }
@@ -277,10 +282,16 @@ function toRequest(input: {
     profile: input.profile,
     host: input.host || undefined,
     entityRef: input.entityRef
-      ? normalizeEntityRef('entityRef', input.entityRef, 'component')
+      ? normalizeEntityRef(input.entityRef, {
+          field: 'entityRef',
+          defaultKind: 'component',
+        })
       : undefined,
     owner: input.owner
-      ? normalizeEntityRef('owner', input.owner, 'group')
+      ? normalizeEntityRef(input.owner, {
+          field: 'owner',
+          defaultKind: 'group',
+        })
       : undefined,
     ttl,
   };

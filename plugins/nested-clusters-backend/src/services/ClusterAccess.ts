@@ -1,0 +1,223 @@
+import {
+  AuditorService,
+  AuditorServiceCreateEventOptions,
+  AuditorServiceEventSeverityLevel,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import { JsonObject } from '@backstage/types';
+import {
+  CreateClusterRequest,
+  ListClustersQuery,
+  ListClustersResponse,
+  NestedCluster,
+  nestedClusterCreatePermission,
+  nestedClusterDeletePermission,
+  nestedClusterKubeconfigPermission,
+  nestedClusterReadPermission,
+  nestedClusterUpdatePermission,
+  NestedClusterPermission,
+} from '@nested-clusters/plugin-nested-clusters-common';
+import { ClusterAuthorizer } from '../permissions/ClusterAuthorizer';
+import { audited } from './audit';
+import { ClusterCommands } from './ClusterCommands';
+import { ClusterQueries } from './ClusterQueries';
+import { CreatePlanner } from './CreatePlanner';
+
+export type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+
+/**
+ * Who calls an operation, through the REST API or an MCP action. Only users:
+ * the permission framework would allow a service principal everything.
+ */
+export interface Caller {
+  credentials: UserCredentials;
+  /** How audit events identify the caller: the HTTP request, or meta naming the actor. */
+  audit: Pick<AuditorServiceCreateEventOptions, 'request' | 'meta'>;
+}
+
+/** A nested cluster by host and name. */
+export interface ClusterTarget {
+  host: string;
+  name: string;
+}
+
+/** The audited operations on one cluster: the permission each needs and its audit severity. */
+const OPERATIONS = {
+  pause: { permission: nestedClusterUpdatePermission, severity: 'low' },
+  resume: { permission: nestedClusterUpdatePermission, severity: 'low' },
+  extend: { permission: nestedClusterUpdatePermission, severity: 'low' },
+  delete: { permission: nestedClusterDeletePermission, severity: 'high' },
+  kubeconfig: {
+    permission: nestedClusterKubeconfigPermission,
+    severity: 'high',
+  },
+} satisfies Record<
+  string,
+  {
+    permission: NestedClusterPermission;
+    severity: AuditorServiceEventSeverityLevel;
+  }
+>;
+
+export interface ClusterAccessOptions {
+  authorizer: ClusterAuthorizer;
+  auditor: AuditorService;
+  queries: ClusterQueries;
+  planner: CreatePlanner;
+  commands: ClusterCommands;
+}
+
+/**
+ * Every cluster operation as a caller performs it: the caller's user
+ * credentials, then the permission decision, then the operation as an audit
+ * event (event id `nested-cluster-<operation>`). The REST API and the MCP
+ * actions both go through here, so they cannot drift apart.
+ */
+export class ClusterAccess {
+  private readonly authorizer: ClusterAuthorizer;
+  private readonly auditor: AuditorService;
+  private readonly queries: ClusterQueries;
+  private readonly planner: CreatePlanner;
+  private readonly commands: ClusterCommands;
+
+  constructor(options: ClusterAccessOptions) {
+    this.authorizer = options.authorizer;
+    this.auditor = options.auditor;
+    this.queries = options.queries;
+    this.planner = options.planner;
+    this.commands = options.commands;
+  }
+
+  /** The clusters the caller may read; unreachable hosts are listed in hostErrors. */
+  async list(
+    caller: Caller,
+    query: ListClustersQuery,
+  ): Promise<ListClustersResponse> {
+    const { credentials } = caller;
+    const { items, hostErrors } = await this.queries.listClusters(query);
+    return {
+      items: await this.authorizer.filter(
+        nestedClusterReadPermission,
+        items,
+        credentials,
+      ),
+      hostErrors,
+    };
+  }
+
+  /** A cluster the caller may read. */
+  async get(caller: Caller, target: ClusterTarget): Promise<NestedCluster> {
+    return this.authorizedCluster(
+      caller.credentials,
+      target,
+      nestedClusterReadPermission,
+    );
+  }
+
+  /** Validates and creates a cluster; a dry run validates only and is not audited. */
+  async create(
+    caller: Caller,
+    request: CreateClusterRequest,
+    options: { dryRun: boolean },
+  ): Promise<NestedCluster> {
+    const { credentials } = caller;
+    const create = async () => {
+      await this.authorizer.authorizeBasic(
+        nestedClusterCreatePermission,
+        credentials,
+      );
+      const plan = await this.planner.plan(request, credentials);
+      return options.dryRun
+        ? this.commands.preview(plan)
+        : this.commands.create(plan);
+    };
+    if (options.dryRun) {
+      return create();
+    }
+    const meta = {
+      name: request.name,
+      host: request.host ?? null,
+      profile: request.profile,
+    };
+    return this.audit(caller, 'create', 'medium', meta, create);
+  }
+
+  pause(caller: Caller, target: ClusterTarget): Promise<NestedCluster> {
+    return this.onCluster(caller, 'pause', target, cluster =>
+      this.commands.pause(cluster),
+    );
+  }
+
+  resume(caller: Caller, target: ClusterTarget): Promise<NestedCluster> {
+    return this.onCluster(caller, 'resume', target, cluster =>
+      this.commands.resume(cluster),
+    );
+  }
+
+  extend(
+    caller: Caller,
+    target: ClusterTarget,
+    ttl: string,
+  ): Promise<NestedCluster> {
+    return this.onCluster(caller, 'extend', target, cluster =>
+      this.commands.extend(cluster, ttl),
+    );
+  }
+
+  delete(caller: Caller, target: ClusterTarget): Promise<NestedCluster> {
+    return this.onCluster(caller, 'delete', target, cluster =>
+      this.commands.delete(cluster),
+    );
+  }
+
+  /** The cluster's admin kubeconfig; it holds credentials, so it is audited. */
+  kubeconfig(caller: Caller, target: ClusterTarget): Promise<string> {
+    return this.onCluster(caller, 'kubeconfig', target, cluster =>
+      this.commands.kubeconfig(cluster),
+    );
+  }
+
+  private async onCluster<T>(
+    caller: Caller,
+    operation: keyof typeof OPERATIONS,
+    target: ClusterTarget,
+    work: (cluster: NestedCluster) => Promise<T>,
+  ): Promise<T> {
+    const { credentials } = caller;
+    const { permission, severity } = OPERATIONS[operation];
+    const meta = { host: target.host, name: target.name };
+    return this.audit(caller, operation, severity, meta, async () =>
+      work(await this.authorizedCluster(credentials, target, permission)),
+    );
+  }
+
+  private async authorizedCluster(
+    credentials: UserCredentials,
+    target: ClusterTarget,
+    permission: NestedClusterPermission,
+  ): Promise<NestedCluster> {
+    const cluster = await this.queries.getCluster(target.host, target.name);
+    await this.authorizer.authorize(permission, cluster, credentials);
+    return cluster;
+  }
+
+  private audit<T>(
+    caller: Caller,
+    operation: string,
+    severityLevel: AuditorServiceEventSeverityLevel,
+    meta: JsonObject,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    return audited(
+      this.auditor,
+      {
+        eventId: `nested-cluster-${operation}`,
+        severityLevel,
+        request: caller.audit.request,
+        meta: { ...meta, ...caller.audit.meta },
+      },
+      work,
+    );
+  }
+}

@@ -1,0 +1,124 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  HostSummary,
+  ListClustersQuery,
+  ListClustersResponse,
+  NestedCluster,
+  normalizeEntityRef,
+  ProfileSummary,
+} from '@nested-clusters/plugin-nested-clusters-common';
+import {
+  Host,
+  NestedClustersHostsService,
+} from '@nested-clusters/plugin-nested-clusters-node';
+
+/** A create submits its installer within seconds; one stuck this long was cut off. */
+const ABANDONED_CREATE_AFTER_MS = 10 * 60_000;
+
+/**
+ * What the API reads: hosts, profiles and clusters, all from the hosts'
+ * watch cache and configuration, never from a host's API directly.
+ */
+export class ClusterQueries {
+  constructor(private readonly hosts: NestedClustersHostsService) {}
+
+  listHosts(): HostSummary[] {
+    return this.hosts.hosts().map(({ config, cache }) => {
+      const health = cache.health();
+      return {
+        name: config.name,
+        title: config.title ?? config.name,
+        installer: config.installer,
+        healthy: health.healthy,
+        ...(health.message ? { message: health.message } : {}),
+        ...(health.lastSyncAt ? { lastSyncAt: health.lastSyncAt } : {}),
+        clusterCount: cache.count(),
+        maxClusters: config.maxClusters,
+      };
+    });
+  }
+
+  listProfiles(): ProfileSummary[] {
+    return this.hosts.config.profiles.map(p => ({
+      name: p.name,
+      title: p.title ?? p.name,
+      ...(p.description ? { description: p.description } : {}),
+      kubernetesVersion: p.kubernetesVersion,
+      chartVersion: p.chartVersion,
+      ttl: p.ttl,
+      maxTtl: p.maxTtl,
+    }));
+  }
+
+  listClusters(query: ListClustersQuery): Promise<ListClustersResponse> {
+    if (query.host) {
+      this.knownHost(query.host, 'host');
+    }
+    return this.hosts.listClusters({
+      host: query.host,
+      component:
+        query.entityRef &&
+        normalizeEntityRef(query.entityRef, { field: 'entityRef' }),
+      owner:
+        query.owner &&
+        normalizeEntityRef(query.owner, {
+          field: 'owner',
+          defaultKind: 'group',
+        }),
+    });
+  }
+
+  /** A cluster from the cache, or NotFoundError; 503 when its host is down. */
+  async getCluster(host: string, name: string): Promise<NestedCluster> {
+    const cluster = await this.hosts.getCluster(host, name);
+    if (!cluster) {
+      throw new NotFoundError(
+        `No nested cluster named "${name}" on host "${host}"`,
+      );
+    }
+    return cluster;
+  }
+
+  /** Clusters whose expires-at has passed, on hosts that can be reached. */
+  async expiredClusters(now: Date): Promise<NestedCluster[]> {
+    const { items } = await this.hosts.listClusters();
+    return items.filter(
+      c =>
+        c.status !== 'Deleting' &&
+        c.status !== 'Unknown' &&
+        c.expiresAt !== '' &&
+        Date.parse(c.expiresAt) <= now.getTime(),
+    );
+  }
+
+  /**
+   * Creates cut off after the namespace but before the installer (a host
+   * outage or a backend restart mid-create): no request will finish or roll
+   * them back, so the expiry task removes them.
+   */
+  async abandonedCreates(now: Date): Promise<NestedCluster[]> {
+    const { items } = await this.hosts.listClusters();
+    return items.filter(
+      c =>
+        c.status === 'Provisioning' &&
+        c.progress?.completedSteps === 0 &&
+        now.getTime() - Date.parse(c.createdAt) > ABANDONED_CREATE_AFTER_MS,
+    );
+  }
+
+  /** A configured host, or an InputError naming the field and the known hosts. */
+  knownHost(name: string, field: string): Host {
+    try {
+      return this.hosts.host(name);
+    } catch {
+      throw new InputError(
+        `${field}: unknown host "${name}"; known hosts: ${
+          this.hosts
+            .hosts()
+            .map(h => h.config.name)
+            .join(', ') || 'none'
+        }`,
+      );
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import {
+  InstallerType,
+  NestedCluster,
+} from '@nested-clusters/plugin-nested-clusters-common';
+import { ANNOTATIONS, NamespaceRecord, StatefulSetRecord } from './records';
+import { DerivedStatus } from './status';
+
+/**
+ * A nested cluster as the API shows it: what its namespace's annotations
+ * record, its derived status, and the version its StatefulSet runs. The cache
+ * and a create's response both describe clusters through this.
+ */
+export function describeCluster(options: {
+  host: string;
+  /** The host's installer, for namespaces without the installer annotation. */
+  installer: InstallerType;
+  namespace: NamespaceRecord;
+  derived: DerivedStatus;
+  statefulSet?: StatefulSetRecord;
+}): NestedCluster {
+  const { namespace: ns, derived, statefulSet } = options;
+  const a = ns.annotations;
+  const cluster: NestedCluster = {
+    name: ns.clusterName,
+    host: options.host,
+    namespace: ns.name,
+    status: derived.status,
+    owner: a[ANNOTATIONS.owner] ?? '',
+    createdBy: a[ANNOTATIONS.createdBy] ?? '',
+    profile: a[ANNOTATIONS.profile] ?? '',
+    installer: (a[ANNOTATIONS.installer] ?? options.installer) as InstallerType,
+    createdAt: ns.createdAt,
+    expiresAt: a[ANNOTATIONS.expiresAt] ?? '',
+  };
+  if (derived.statusMessage) {
+    cluster.statusMessage = derived.statusMessage;
+  }
+  if (derived.progress) {
+    cluster.progress = derived.progress;
+  }
+  if (a[ANNOTATIONS.component]) {
+    cluster.component = a[ANNOTATIONS.component];
+  }
+  const version = statefulSet?.image?.split(':')[1];
+  if (version) {
+    cluster.kubernetesVersion = version;
+  }
+  return cluster;
+}
