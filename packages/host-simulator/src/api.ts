@@ -9,6 +9,7 @@ import {
 import { ApiError, errors } from './errors';
 import { deepClone, deepEqual, isJsonObject, JsonValue } from './json';
 import { KubeObject, nowIso, objectKey, StoredObject } from './model';
+import { recordUpdate, serverSideApply } from './managedFields';
 import { applyPatch, PatchType } from './patch';
 import {
   apiVersionOf,
@@ -47,7 +48,12 @@ export interface DeleteOptions {
 export interface WriteOptions {
   dryRun?: boolean;
   subresource?: 'status';
+  /** Who writes: its fields are recorded in metadata.managedFields. */
   fieldManager?: string;
+  /** The apiVersion the request used (managedFields entries name it). */
+  apiVersion?: string;
+  /** Server-side apply takes conflicting fields over instead of answering 409. */
+  force?: boolean;
 }
 
 export interface WatchOptions {
@@ -306,11 +312,24 @@ export class ClusterApi {
     if (this.key(type) === 'apiextensions.k8s.io/customresourcedefinitions') {
       this.acceptCrd(obj);
     }
+    if (opts.fieldManager) {
+      delete obj.metadata.managedFields;
+      recordUpdate(this.managerContext(type, opts), undefined, obj);
+    }
     const stored = obj as StoredObject;
     if (opts.dryRun) {
       return stored;
     }
     return deepClone(this.store.write(this.key(type), stored));
+  }
+
+  private managerContext(type: ResourceType, opts: WriteOptions) {
+    return {
+      type,
+      apiVersion: opts.apiVersion ?? apiVersionOf(type.group, type.versions[0]),
+      manager: opts.fieldManager!,
+      subresource: opts.subresource,
+    };
   }
 
   update(
@@ -392,6 +411,13 @@ export class ClusterApi {
     }
     defaultOnUpdate(this.key(type), next, old, this);
     this.validate(type, next);
+    if (opts.fieldManager) {
+      // A write without managedFields keeps the recorded ones.
+      if (body.metadata.managedFields === undefined) {
+        next.metadata.managedFields = deepClone(old.metadata.managedFields);
+      }
+      recordUpdate(this.managerContext(type, opts), old, next);
+    }
     if (old.metadata.deletionTimestamp) {
       const added = (next.metadata.finalizers ?? []).filter(
         f => !(old.metadata.finalizers ?? []).includes(f),
@@ -459,14 +485,35 @@ export class ClusterApi {
             `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`,
           );
         }
-        return this.create(
-          type,
-          ns,
+        const applied = serverSideApply(
+          this.managerContext(type, opts),
+          undefined,
           { ...body, metadata: { ...body.metadata, name } },
-          opts,
+          opts.force ?? false,
         );
+        return this.create(type, ns, applied, {
+          ...opts,
+          fieldManager: undefined,
+        });
       }
       throw errors.notFound(type.resource, type.group, name);
+    }
+    if (patchType === 'apply' && opts.fieldManager && isJsonObject(patch)) {
+      const merged = serverSideApply(
+        this.managerContext(type, opts),
+        deepClone(old),
+        patch as unknown as KubeObject,
+        opts.force ?? false,
+      );
+      const rv = isJsonObject(patch.metadata)
+        ? patch.metadata.resourceVersion
+        : undefined;
+      merged.metadata.resourceVersion =
+        typeof rv === 'string' ? rv : old.metadata.resourceVersion;
+      return this.update(type, ns, name, merged, {
+        ...opts,
+        fieldManager: undefined,
+      });
     }
     const patched = applyPatch(patchType, old as unknown as JsonValue, patch);
     if (!isJsonObject(patched)) {

@@ -3,6 +3,7 @@ import { ClusterApi, DeleteOptions, PropagationPolicy } from '../api';
 import { Authenticator, RequestAttributes, TokenGrant } from '../auth';
 import { ApiError, errors } from '../errors';
 import { FaultController } from '../faults';
+import { managerOf } from '../managedFields';
 import { isJsonObject, JsonValue } from '../json';
 import { KubeObject } from '../model';
 import { applyPatch, patchTypeOf } from '../patch';
@@ -308,6 +309,14 @@ export class ClusterEndpoint {
     const obj = body as unknown as KubeObject;
     const send = (code: number, value: unknown) =>
       sendObject(res, code, value, format);
+    // Who writes, for metadata.managedFields.
+    const writer = {
+      fieldManager: managerOf(
+        q.get('fieldManager') ?? undefined,
+        req.headers['user-agent'],
+      ),
+      apiVersion: apiVersionOf(type.group, rr.version),
+    };
     if (STREAMING_SUBRESOURCES.includes(rr.subresource ?? '')) {
       // Like a kubelet that cannot reach the container: kubectl prints this at once.
       this.api.get(type, namespace, name!);
@@ -374,7 +383,10 @@ export class ClusterEndpoint {
         }
         send(
           201,
-          present(rr, this.api.create(type, namespace, obj, { dryRun })),
+          present(
+            rr,
+            this.api.create(type, namespace, obj, { dryRun, ...writer }),
+          ),
         );
         return;
       case 'update': {
@@ -382,14 +394,14 @@ export class ClusterEndpoint {
         const updated = this.api.update(type, namespace, name!, obj, {
           dryRun,
           subresource: sub,
+          ...writer,
         });
         send(200, present(rr, updated));
         return;
       }
       case 'patch': {
         const patchType = patchTypeOf(req.headers['content-type']);
-        const fieldManager = q.get('fieldManager') ?? undefined;
-        if (patchType === 'apply' && !fieldManager) {
+        if (patchType === 'apply' && !q.get('fieldManager')) {
           throw errors.badRequest(
             'PATCH /apply requests require a fieldManager: fieldManager is required for apply patch',
           );
@@ -403,7 +415,8 @@ export class ClusterEndpoint {
           body ?? null,
           {
             dryRun,
-            fieldManager,
+            ...writer,
+            force: queryBool(q, 'force'),
             subresource: rr.subresource === 'status' ? 'status' : undefined,
           },
         );
