@@ -1,6 +1,9 @@
 /** Which installs fail: all of them, or the nested clusters with this name. */
 export type InstallFailure = boolean | { name: string };
 
+/** Which charts vcluster's deploy controller fails to install: all, or the releases with this name. */
+export type ChartFailure = boolean | { release: string };
+
 export interface FaultState {
   latencyMs: number;
   latencyByVerb: Record<string, number>;
@@ -9,6 +12,7 @@ export interface FaultState {
   failInstalls: InstallFailure;
   hangInstalls: boolean;
   slowInstalls: number;
+  failAddonCharts: ChartFailure;
   down: boolean;
 }
 
@@ -29,6 +33,7 @@ const INITIAL: FaultState = {
   failInstalls: false,
   hangInstalls: false,
   slowInstalls: 1,
+  failAddonCharts: false,
   down: false,
 };
 
@@ -79,6 +84,15 @@ export class FaultController {
   hangInstalls(hang: boolean) {
     this.state.hangInstalls = hang;
     this.hooks?.installSwitchesChanged();
+  }
+
+  /**
+   * Makes the `experimental.deploy.vcluster.helm` charts of nested clusters
+   * fail to install (all, or one release name); clearing it lets the deploy
+   * controller's next retry succeed.
+   */
+  failAddonCharts(failure: ChartFailure) {
+    this.state.failAddonCharts = failure;
   }
 
   /** Multiplies every installer delay by this factor. */
@@ -138,6 +152,12 @@ export class FaultController {
   installFails(name: string): boolean {
     const f = this.state.failInstalls;
     return typeof f === 'boolean' ? f : f.name === name;
+  }
+
+  /** @internal */
+  addonChartFails(release: string): boolean {
+    const f = this.state.failAddonCharts;
+    return typeof f === 'boolean' ? f : f.release === release;
   }
 
   /** @internal */

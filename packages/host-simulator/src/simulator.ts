@@ -28,6 +28,7 @@ import {
   passthroughController,
 } from './network/passthrough';
 import { FLUX_SOURCES, INSTALLER_CRDS } from './vcluster/crds';
+import { deployController } from './vcluster/deploy';
 import { startInstallers } from './vcluster/installers';
 import { VclusterRuntime } from './vcluster/runtime';
 
@@ -127,6 +128,9 @@ export async function startHostSimulator(
   runtimeRef.vclusters = vclusters;
   const stopVclusters = vclusters.start();
   const installers = startInstallers(host.context, faults, vclusters);
+  const stopDeploy = deployController(host.context, faults, (ns, name) =>
+    vclusters.serving(ns, name),
+  );
   // The host's network: kube-proxy's NodePorts, a load balancer, TLS passthrough.
   const router = new ServiceRouter(host.context, vclusters.podBackend);
   const stopNodePorts = nodePortProxy(host.context, router, log);
@@ -295,6 +299,7 @@ export async function startHostSimulator(
     stop: async () => {
       if (saveTimer) clearInterval(saveTimer);
       installers.stop();
+      stopDeploy();
       stopVclusters();
       await Promise.all([
         stopNodePorts(),
@@ -352,6 +357,8 @@ async function adminFaults(
     faults.setErrorRate(b.errorRate, { verbs: b.errorVerbs });
   if (b.failInstalls !== undefined) faults.failInstalls(b.failInstalls);
   if (b.hangInstalls !== undefined) faults.hangInstalls(b.hangInstalls);
+  if (b.failAddonCharts !== undefined)
+    faults.failAddonCharts(b.failAddonCharts);
   if (b.slowInstalls !== undefined) faults.slowInstalls(b.slowInstalls);
   if (b.dropWatches)
     faults.dropWatches({ graceful: b.dropWatches === 'graceful' });
