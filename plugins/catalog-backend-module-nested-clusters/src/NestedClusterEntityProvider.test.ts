@@ -5,10 +5,14 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
 import {
+  clusterEntityName,
   NestedClusterEvent,
   NestedClustersHostsService,
 } from '@nested-clusters/plugin-nested-clusters-node';
-import { NestedClusterEntityProvider } from './NestedClusterEntityProvider';
+import {
+  NestedClusterEntityProvider,
+  toResourceEntity,
+} from './NestedClusterEntityProvider';
 
 const cluster = (overrides: Partial<NestedCluster> = {}): NestedCluster => ({
   name: 'dev',
@@ -157,5 +161,21 @@ describe('NestedClusterEntityProvider', () => {
     await settle();
     expect(connection.mutations.slice(1).map(statusOf)).toEqual([['Running']]);
     provider.close();
+  });
+});
+
+describe('toResourceEntity', () => {
+  it('names the cluster for the overview card and selects all its objects for the Kubernetes tab', () => {
+    const entity = toResourceEntity(cluster(), 'http://app');
+    const entityName = clusterEntityName({ host: 'eu', name: 'dev' });
+    expect(entity.metadata.name).toBe(entityName);
+    expect(entity.metadata.annotations).toMatchObject({
+      'nested-clusters.backstage.io/host': 'eu',
+      'nested-clusters.backstage.io/name': 'dev',
+      // The Kubernetes module's cluster of the same name, and nothing else.
+      'backstage.io/kubernetes-cluster': entityName,
+      'backstage.io/kubernetes-label-selector':
+        '!nested-clusters.backstage.io/none',
+    });
   });
 });

@@ -9,8 +9,11 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+import { KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION } from '@backstage/plugin-kubernetes-common';
 import {
   CLUSTERS_PAGE_PATH,
+  NESTED_CLUSTER_ENTITY_ANNOTATIONS,
+  NESTED_CLUSTER_RESOURCE_TYPE,
   NestedCluster,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { isDeepStrictEqual } from 'node:util';
@@ -20,16 +23,20 @@ import {
 } from '@nested-clusters/plugin-nested-clusters-node';
 import { clusterEntityName } from '@nested-clusters/plugin-nested-clusters-node';
 
-/** The `spec.type` of the Resource entities of nested clusters. */
-export const NESTED_CLUSTER_RESOURCE_TYPE = 'nested-cluster';
-
 const RETRY_DELAY_MS = 5_000;
 
-export const ENTITY_ANNOTATIONS = {
-  host: 'nested-clusters.backstage.io/host',
-  name: 'nested-clusters.backstage.io/name',
-  status: 'nested-clusters.backstage.io/status',
-} as const;
+/**
+ * The Kubernetes plugin's cluster filter (honoured by its `singleTenant`
+ * service locator): the entity's Kubernetes tab reads this cluster only.
+ */
+export const KUBERNETES_CLUSTER_ANNOTATION = 'backstage.io/kubernetes-cluster';
+
+/**
+ * A label selector that matches every object, for a Kubernetes tab that shows
+ * all workloads of the nested cluster. The plugin needs a non-empty selector,
+ * and `!key` matches the objects without a label that nothing carries.
+ */
+export const ALL_OBJECTS_SELECTOR = '!nested-clusters.backstage.io/none';
 
 /** Where this provider's entities come from, one location per host. */
 export function hostLocation(host: string): string {
@@ -52,9 +59,11 @@ export function toResourceEntity(
       annotations: {
         [ANNOTATION_LOCATION]: location,
         [ANNOTATION_ORIGIN_LOCATION]: location,
-        [ENTITY_ANNOTATIONS.host]: cluster.host,
-        [ENTITY_ANNOTATIONS.name]: cluster.name,
-        [ENTITY_ANNOTATIONS.status]: cluster.status,
+        [NESTED_CLUSTER_ENTITY_ANNOTATIONS.host]: cluster.host,
+        [NESTED_CLUSTER_ENTITY_ANNOTATIONS.name]: cluster.name,
+        [NESTED_CLUSTER_ENTITY_ANNOTATIONS.status]: cluster.status,
+        [KUBERNETES_CLUSTER_ANNOTATION]: clusterEntityName(cluster),
+        [KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION]: ALL_OBJECTS_SELECTOR,
       },
       links: [
         {

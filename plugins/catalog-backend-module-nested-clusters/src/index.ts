@@ -8,5 +8,5 @@
 export { nestedClustersCatalogModule as default } from './module';
 export {
   NESTED_CLUSTER_RESOURCE_TYPE,
-  ENTITY_ANNOTATIONS as NESTED_CLUSTER_ENTITY_ANNOTATIONS,
-} from './NestedClusterEntityProvider';
+  NESTED_CLUSTER_ENTITY_ANNOTATIONS,
+} from '@nested-clusters/plugin-nested-clusters-common';

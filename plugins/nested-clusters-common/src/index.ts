@@ -5,6 +5,7 @@
  */
 export * from './types';
 export * from './names';
+export * from './clusterEntity';
 export * from './entityRefs';
 export * from './permissions';
 export * from './client';

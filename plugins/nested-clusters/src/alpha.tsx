@@ -16,10 +16,16 @@ import {
 } from '@backstage/plugin-scaffolder-react/alpha';
 import { SearchResultListItemBlueprint } from '@backstage/plugin-search-react/alpha';
 import LayersIcon from '@material-ui/icons/Layers';
+import { NESTED_CLUSTER_RESOURCE_TYPE } from '@nested-clusters/plugin-nested-clusters-common';
+import { z } from 'zod/v4';
 import { nestedClustersApiRef } from './api';
 import { createNestedClustersClient } from './apiFactory';
 import { NESTED_CLUSTER_PROFILE_PICKER } from './components/NestedClusterProfilePicker';
-import { rootRouteRef } from './routes';
+import {
+  createFromTemplateRouteRef,
+  DEFAULT_TEMPLATE_REF,
+  rootRouteRef,
+} from './routes';
 import { nestedClusterResultTypeFilter } from './search/resultTypeFilter';
 
 const api = ApiBlueprint.make({
@@ -31,28 +37,56 @@ const api = ApiBlueprint.make({
     }),
 });
 
+/** Config of the views with a "New cluster" action: the template it opens. */
+const templateConfig = {
+  templateRef: z.string().default(DEFAULT_TEMPLATE_REF),
+};
+
 /** On every component page, in the wide content column: the table needs the room. */
-const entityCard = EntityCardBlueprint.make({
+const entityCard = EntityCardBlueprint.makeWithOverrides({
+  configSchema: templateConfig,
+  factory(originalFactory, { config }) {
+    return originalFactory({
+      filter: { kind: 'component' },
+      type: 'content',
+      loader: () =>
+        import('./components/EntityNestedClustersCard').then(m =>
+          compatWrapper(
+            <m.EntityNestedClustersCard templateRef={config.templateRef} />,
+          ),
+        ),
+    });
+  },
+});
+
+/** On the page of a nested cluster's Resource entity (from the catalog module). */
+const overviewCard = EntityCardBlueprint.make({
+  name: 'overview',
   params: {
-    filter: { kind: 'component' },
+    filter: { kind: 'resource', 'spec.type': NESTED_CLUSTER_RESOURCE_TYPE },
     type: 'content',
     loader: () =>
-      import('./components/EntityNestedClustersCard').then(m =>
-        compatWrapper(<m.EntityNestedClustersCard />),
+      import('./components/EntityNestedClusterOverviewCard').then(m =>
+        compatWrapper(<m.EntityNestedClusterOverviewCard />),
       ),
   },
 });
 
-const page = PageBlueprint.make({
-  params: {
-    path: '/nested-clusters',
-    title: 'Nested clusters',
-    icon: <LayersIcon />,
-    routeRef: convertLegacyRouteRef(rootRouteRef),
-    loader: () =>
-      import('./components/NestedClustersPage').then(m =>
-        compatWrapper(<m.NestedClustersPageContent />),
-      ),
+const page = PageBlueprint.makeWithOverrides({
+  configSchema: templateConfig,
+  factory(originalFactory, { config }) {
+    return originalFactory({
+      path: '/nested-clusters',
+      title: 'Nested clusters',
+      icon: <LayersIcon />,
+      routeRef: convertLegacyRouteRef(rootRouteRef),
+      loader: () =>
+        import('./components/NestedClustersPage').then(m =>
+          compatWrapper(
+            <m.NestedClustersPageContent templateRef={config.templateRef} />,
+          ),
+        ),
+    });
   },
 });
 
@@ -91,10 +125,14 @@ export default createFrontendPlugin({
   extensions: [
     api,
     entityCard,
+    overviewCard,
     page,
     profilePicker,
     searchResultItem,
     nestedClusterResultTypeFilter,
   ],
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
+  externalRoutes: {
+    createFromTemplate: convertLegacyRouteRef(createFromTemplateRouteRef),
+  },
 });

@@ -14,7 +14,7 @@ import {
   NESTED_CLUSTER_PROFILE_PICKER,
   NestedClusterProfilePicker,
 } from './components/NestedClusterProfilePicker';
-import { rootRouteRef } from './routes';
+import { createFromTemplateRouteRef, rootRouteRef } from './routes';
 
 /**
  * The Nested Clusters plugin for the legacy frontend system.
@@ -31,10 +31,12 @@ export const nestedClustersPlugin = createPlugin({
     }),
   ],
   routes: { root: rootRouteRef },
+  externalRoutes: { createFromTemplate: createFromTemplateRouteRef },
 });
 
 /**
  * The nested clusters of the current component; place it on component pages.
+ * Prop `templateRef`: the template of its "New cluster" action.
  *
  * @public
  */
@@ -51,7 +53,26 @@ export const EntityNestedClustersCard = nestedClustersPlugin.provide(
 );
 
 /**
+ * The overview of one nested cluster; place it on the page of Resource
+ * entities for which `isNestedClusterEntity` holds.
+ *
+ * @public
+ */
+export const EntityNestedClusterOverviewCard = nestedClustersPlugin.provide(
+  createComponentExtension({
+    name: 'EntityNestedClusterOverviewCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityNestedClusterOverviewCard').then(
+          m => m.EntityNestedClusterOverviewCard,
+        ),
+    },
+  }),
+);
+
+/**
  * The signed-in user's clusters across hosts, and the hosts' health.
+ * Prop `templateRef`: the template of its "New cluster" action.
  *
  * @public
  */

@@ -4,14 +4,16 @@ import {
 } from '@backstage/plugin-search-common';
 import {
   CLUSTERS_PAGE_PATH,
-  clusterPagePath,
   NestedCluster,
   nestedClusterReadPermission,
   nestedClusterResourceRef,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { Readable } from 'node:stream';
 import { NestedClustersHostsService } from '@nested-clusters/plugin-nested-clusters-node';
-import { shortRef } from '@nested-clusters/plugin-nested-clusters-node';
+import {
+  clusterEntityName,
+  shortRef,
+} from '@nested-clusters/plugin-nested-clusters-node';
 
 /** The search document type of nested clusters. */
 export const NESTED_CLUSTER_DOCUMENT_TYPE = 'nested-cluster';
@@ -63,6 +65,17 @@ export class NestedClusterCollatorFactory implements DocumentCollatorFactory {
   }
 }
 
+/**
+ * The page of the cluster's Resource entity (catalog module), with its
+ * overview card and Kubernetes tab. One page per cluster also keeps documents
+ * apart: the Lunr engine keys them by location.
+ */
+export function clusterEntityPath(cluster: NestedCluster): string {
+  return `/catalog/default/resource/${encodeURIComponent(
+    clusterEntityName(cluster),
+  )}`;
+}
+
 export function toDocument(cluster: NestedCluster): NestedClusterDocument {
   const component = cluster.component ?? '';
   const version = cluster.kubernetesVersion ?? '';
@@ -78,7 +91,7 @@ export function toDocument(cluster: NestedCluster): NestedClusterDocument {
   return {
     title: cluster.name,
     text,
-    location: clusterPagePath(cluster.component),
+    location: clusterEntityPath(cluster),
     host: cluster.host,
     status: cluster.status,
     component,

@@ -12,6 +12,7 @@ import {
   startHostSimulator,
 } from '@nested-clusters/host-simulator';
 import {
+  clusterEntityName,
   createNestedClusterConditionalDecision,
   nestedClusterConditions,
 } from '@nested-clusters/plugin-nested-clusters-node';
@@ -121,7 +122,10 @@ describe('nested-clusters search collator', () => {
     expect(results[0].type).toBe('nested-cluster');
     expect(results[0].document).toMatchObject({
       title: 'shop-preview',
-      location: '/catalog/default/component/web-shop',
+      location: `/catalog/default/resource/${clusterEntityName({
+        host: 'simulated',
+        name: 'shop-preview',
+      })}`,
       host: 'simulated',
       status: 'Running',
       component: 'component:default/web-shop',

@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import {
   mockApis,
   registerMswTestHooks,
@@ -20,6 +21,7 @@ import {
   serveClusters,
 } from '../__testUtils__/fixtures';
 import { nestedClustersApiRef } from '../api';
+import { createFromTemplateRouteRef } from '../routes';
 import { nestedClusterDeletePermission } from '@nested-clusters/plugin-nested-clusters-common';
 import { EntityNestedClustersCard } from './EntityNestedClustersCard';
 
@@ -37,19 +39,37 @@ function renderCard(
   options: {
     client?: NestedClustersClient;
     authorize?: Parameters<typeof mockApis.permission>[0];
+    templateRef?: string;
   } = {},
 ) {
   return renderInTestApp(
     <EntityProvider entity={entity}>
-      <EntityNestedClustersCard />
+      <EntityNestedClustersCard templateRef={options.templateRef} />
     </EntityProvider>,
     {
       apis: [
         [nestedClustersApiRef, options.client ?? createTestClient()],
         mockApis.permission(options.authorize),
       ],
+      // Where the scaffolder mounts its template pages.
+      mountedRoutes: {
+        '/create/templates/:namespace/:templateName': convertLegacyRouteRef(
+          createFromTemplateRouteRef,
+        ),
+      },
     },
   );
+}
+
+/** The "New cluster" link: its path and the template's pre-filled parameters. */
+async function newClusterLink() {
+  // LinkButton renders a link with the button role.
+  const link = await screen.findByRole('button', { name: 'New cluster' });
+  const href = new URL(link.getAttribute('href')!, 'http://app');
+  return {
+    path: href.pathname,
+    formData: JSON.parse(href.searchParams.get('formData')!),
+  };
 }
 
 describe('EntityNestedClustersCard', () => {
@@ -67,19 +87,25 @@ describe('EntityNestedClustersCard', () => {
     expect(queries[0].get('entityRef')).toBe('component:default/web-shop');
   });
 
-  it('offers the sandbox template with the component pre-filled when empty', async () => {
+  it('offers a new cluster from the sandbox template, the component pre-filled, when empty', async () => {
     serveClusters(server, []);
     renderCard();
-    // LinkButton renders a link with the button role.
-    const link = await screen.findByRole('button', {
-      name: 'Create a sandbox cluster',
+    expect(
+      await screen.findByText(/This component has no nested clusters yet/),
+    ).toBeInTheDocument();
+    expect(await newClusterLink()).toEqual({
+      path: '/create/templates/default/nested-cluster-sandbox',
+      formData: { component: 'component:default/web-shop' },
     });
-    const href = new URL(link.getAttribute('href')!, 'http://app');
-    expect(href.pathname).toBe(
-      '/create/templates/default/nested-cluster-sandbox',
-    );
-    expect(JSON.parse(href.searchParams.get('formData')!)).toEqual({
-      component: 'component:default/web-shop',
+  });
+
+  it('offers a new cluster in its header when it already lists clusters', async () => {
+    serveClusters(server, [cluster('web-dev')]);
+    renderCard({ templateRef: 'template:platform/team-sandbox' });
+    await screen.findByText('web-dev');
+    expect(await newClusterLink()).toEqual({
+      path: '/create/templates/platform/team-sandbox',
+      formData: { component: 'component:default/web-shop' },
     });
   });
 
@@ -384,6 +410,8 @@ describe('EntityNestedClustersCard', () => {
     );
     renderCard();
     await screen.findByRole('button', { name: 'Pause web-dev' });
+    // New cluster (in the header), download, copy, pause.
+    await userEvent.tab();
     await userEvent.tab();
     await userEvent.tab();
     await userEvent.tab();

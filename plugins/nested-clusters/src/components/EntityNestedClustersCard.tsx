@@ -1,7 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InfoCard,
-  LinkButton,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
@@ -11,16 +10,16 @@ import { useState } from 'react';
 import { Notice } from './ClusterActions';
 import { HostErrors, NoticeLine } from './ClusterNotices';
 import { ClustersTable } from './ClustersTable';
+import { NewClusterButton } from './NewClusterButton';
 import { useClusters } from './useClusters';
 
-/** The sandbox template, with its `component` parameter pre-filled. */
-function sandboxTemplateLink(entityRef: string): string {
-  const formData = encodeURIComponent(JSON.stringify({ component: entityRef }));
-  return `/create/templates/default/nested-cluster-sandbox?formData=${formData}`;
+export interface EntityNestedClustersCardProps {
+  /** The template of the "New cluster" action; the example sandbox template by default. */
+  templateRef?: string;
 }
 
 /** The nested clusters of the current component, with their actions. */
-export function EntityNestedClustersCard() {
+export function EntityNestedClustersCard(props: EntityNestedClustersCardProps) {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const { value, loading, error, refresh } = useClusters({ entityRef });
@@ -43,18 +42,10 @@ export function EntityNestedClustersCard() {
             onNotice={setNotice}
           />
         ) : (
-          <>
-            <Typography paragraph>
-              This component has no nested clusters yet.
-            </Typography>
-            <LinkButton
-              to={sandboxTemplateLink(entityRef)}
-              color="primary"
-              variant="contained"
-            >
-              Create a sandbox cluster
-            </LinkButton>
-          </>
+          <Typography>
+            This component has no nested clusters yet: create one with New
+            cluster.
+          </Typography>
         )}
       </>
     );
@@ -63,7 +54,17 @@ export function EntityNestedClustersCard() {
   // A named region, so assistive technology (and browser tests) find the card.
   return (
     <section aria-label="Nested clusters">
-      <InfoCard title="Nested clusters">{content}</InfoCard>
+      <InfoCard
+        title="Nested clusters"
+        action={
+          <NewClusterButton
+            templateRef={props.templateRef}
+            component={entityRef}
+          />
+        }
+      >
+        {content}
+      </InfoCard>
     </section>
   );
 }

@@ -21,6 +21,7 @@ import { Notice } from './ClusterActions';
 import { HostErrors, NoticeLine } from './ClusterNotices';
 import { ClustersTable } from './ClustersTable';
 import { HostsTable } from './HostsTable';
+import { NewClusterButton } from './NewClusterButton';
 import { useClusters } from './useClusters';
 
 // Select values; a non-empty value keeps the label above the field.
@@ -161,12 +162,27 @@ function HostsSection() {
   return <HostsTable hosts={value} />;
 }
 
+export interface NestedClustersPageProps {
+  /** The template of the "New cluster" action; the example sandbox template by default. */
+  templateRef?: string;
+}
+
+/** What the page is, in one sentence. */
+const PAGE_DESCRIPTION =
+  'Virtual Kubernetes clusters (vclusters) that run inside the shared host clusters: yours and the ones you may see, and how busy each host is.';
+
 /** The page body: the user's clusters across hosts, and the hosts themselves. */
-export function NestedClustersPageContent() {
+export function NestedClustersPageContent(props: NestedClustersPageProps) {
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
-        <InfoCard title="My nested clusters">
+        <Typography variant="body1">{PAGE_DESCRIPTION}</Typography>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard
+          title="My nested clusters"
+          action={<NewClusterButton templateRef={props.templateRef} />}
+        >
           <ClustersSection />
         </InfoCard>
       </Grid>
@@ -180,7 +196,7 @@ export function NestedClustersPageContent() {
 }
 
 /** A full page with header, for the legacy frontend system. */
-export function NestedClustersPage() {
+export function NestedClustersPage(props: NestedClustersPageProps) {
   return (
     <Page themeId="tool">
       <Header
@@ -188,7 +204,7 @@ export function NestedClustersPage() {
         subtitle="Virtual clusters on the shared host clusters"
       />
       <Content>
-        <NestedClustersPageContent />
+        <NestedClustersPageContent templateRef={props.templateRef} />
       </Content>
     </Page>
   );
