@@ -1,107 +1,44 @@
+import type { components, operations } from './generated/openapi';
+
+/*
+ * The REST API's shapes, generated from the backend's src/schema/openapi.yaml
+ * (`yarn generate`); these are only names for them.
+ */
+type Schemas = components['schemas'];
+
 /** Lifecycle states of a nested cluster, derived from signals on its host. */
-export type NestedClusterStatus =
-  | 'Provisioning'
-  | 'Running'
-  | 'Pausing'
-  | 'Paused'
-  | 'Resuming'
-  | 'Failed'
-  | 'Deleting'
-  | 'Unknown';
-
+export type NestedClusterStatus = Schemas['NestedClusterStatus'];
 /** How a vcluster gets installed onto a host. */
-export type InstallerType = 'capi' | 'helm-job' | 'flux';
+export type InstallerType = Schemas['InstallerType'];
+/** Progress through the installation steps of a provisioning cluster. */
+export type ProvisioningProgress = Schemas['ProvisioningProgress'];
+/** A nested (virtual) cluster running on a host cluster. */
+export type NestedCluster = Schemas['NestedCluster'];
+/** A phase of vcluster's deploy controller (pkg/controllers/deploy). */
+export type AddonPhase = Schemas['AddonPhase'];
+/** Something a profile deploys inside its clusters: raw manifests or a Helm chart. */
+export type AddonSummary = Schemas['AddonSummary'];
+/** An add-on of a cluster and its phase. */
+export type AddonStatus = Schemas['AddonStatus'];
+/** A registered host cluster, its health and capacity. */
+export type HostSummary = Schemas['HostSummary'];
+/** A platform-defined profile that users pick when creating a cluster. */
+export type ProfileSummary = Schemas['ProfileSummary'];
+export type HostError = Schemas['HostError'];
+/** A kubeconfig of the caller's own ServiceAccount, with a short-lived token. */
+export type UserKubeconfig = Schemas['UserKubeconfig'];
+/** The ServiceAccounts (`<namespace>/<name>`) whose access was revoked. */
+export type RevokeAccessResponse = Schemas['RevokeAccessResponse'];
+export type ListClustersResponse = Schemas['ListClustersResponse'];
+export type ListClustersQuery = NonNullable<
+  operations['listClusters']['parameters']['query']
+>;
+export type CreateClusterRequest = Schemas['CreateClusterRequest'];
+export type ExtendClusterRequest = Schemas['ExtendClusterRequest'];
 
-export const INSTALLER_TYPES: readonly InstallerType[] = [
+/** Every installer type, in the spec's order. */
+export const INSTALLER_TYPES = [
   'capi',
   'helm-job',
   'flux',
-];
-
-/** Progress through the installation steps of a provisioning cluster. */
-export interface ProvisioningProgress {
-  completedSteps: number;
-  totalSteps: number;
-  step: string;
-}
-
-/** A nested (virtual) cluster running on a host cluster. */
-export interface NestedCluster {
-  name: string;
-  host: string;
-  namespace: string;
-  status: NestedClusterStatus;
-  /** Why the cluster is in its status, e.g. the installer's failure reason. */
-  statusMessage?: string;
-  progress?: ProvisioningProgress;
-  /** Entity ref of the owning group or user. */
-  owner: string;
-  /** Entity ref of the component the cluster belongs to. */
-  component?: string;
-  /** Entity ref of the user who created the cluster. */
-  createdBy: string;
-  profile: string;
-  installer: InstallerType;
-  kubernetesVersion?: string;
-  createdAt: string;
-  expiresAt: string;
-}
-
-/** A registered host cluster, its health and capacity. */
-export interface HostSummary {
-  name: string;
-  title: string;
-  installer: InstallerType;
-  healthy: boolean;
-  /** Why the host is unhealthy; never contains credentials. */
-  message?: string;
-  /** When the backend's watch cache last heard from the host (ISO 8601). */
-  lastSyncAt?: string;
-  clusterCount: number;
-  maxClusters: number;
-}
-
-/** A platform-defined profile that users pick when creating a cluster. */
-export interface ProfileSummary {
-  name: string;
-  title: string;
-  description?: string;
-  kubernetesVersion: string;
-  chartVersion: string;
-  ttl: string;
-  maxTtl: string;
-}
-
-export interface HostError {
-  host: string;
-  message: string;
-}
-
-export interface ListClustersResponse {
-  items: NestedCluster[];
-  /** Hosts that could not be read; the clusters of the others are still listed. */
-  hostErrors: HostError[];
-}
-
-export interface ListClustersQuery {
-  entityRef?: string;
-  owner?: string;
-  host?: string;
-}
-
-export interface CreateClusterRequest {
-  name: string;
-  profile: string;
-  /** Defaults to the host with the most free capacity. */
-  host?: string;
-  /** Entity ref of the component the cluster is for. */
-  entityRef?: string;
-  /** Entity ref of the owner; defaults to the component's owner. */
-  owner?: string;
-  /** Time to live such as `72h` or `3d`; defaults to the profile's ttl. */
-  ttl?: string;
-}
-
-export interface ExtendClusterRequest {
-  ttl: string;
-}
+] as const satisfies readonly InstallerType[];

@@ -1,7 +1,6 @@
 import { Config } from '@backstage/config';
 import {
   INSTALLER_TYPES,
-  InstallerType,
   parseDuration,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { z } from 'zod';
@@ -53,7 +52,7 @@ const hostSchema = z
     name: dnsLabel(40),
     title: z.string().optional(),
     url: z.url({ protocol: /^https?$/ }).optional(),
-    installer: z.enum(INSTALLER_TYPES as [InstallerType, ...InstallerType[]], {
+    installer: z.enum(INSTALLER_TYPES, {
       error: `expected one of ${INSTALLER_TYPES.join('|')}`,
     }),
     // The namespace is prefix + name (≤ 40), and must stay a DNS label (≤ 63).

@@ -1,0 +1,722 @@
+// Generated from plugins/nested-clusters-backend/src/schema/openapi.yaml by
+// `yarn generate` in plugins/nested-clusters-common. Do not edit.
+/* eslint-disable */
+export const spec = {
+  openapi: '3.0.3',
+  info: {
+    title: 'nested-clusters',
+    version: '0.1.0',
+    description:
+      "Nested (vcluster) clusters on registered host clusters. Every route needs a Backstage user token (or a service token issued on behalf of a user) and is authorized with that user's permissions. Errors use Backstage's error shape.\n",
+    license: { name: 'Apache-2.0' },
+  },
+  servers: [{ url: '/' }],
+  security: [{ BackstageToken: [] }],
+  paths: {
+    '/hosts': {
+      get: {
+        operationId: 'listHosts',
+        summary: 'Registered host clusters with health and capacity.',
+        responses: {
+          '200': {
+            description: 'The hosts.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: { $ref: '#/components/schemas/HostSummary' },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '401': { $ref: '#/components/responses/Error' },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/profiles': {
+      get: {
+        operationId: 'listProfiles',
+        summary: 'Platform-defined cluster profiles.',
+        responses: {
+          '200': {
+            description: 'The profiles.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: { $ref: '#/components/schemas/ProfileSummary' },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '401': { $ref: '#/components/responses/Error' },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/clusters': {
+      get: {
+        operationId: 'listClusters',
+        summary:
+          'Nested clusters the caller may read (nested-clusters.cluster.read), from every reachable host; unreachable hosts are listed in hostErrors.\n',
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            allowReserved: true,
+            schema: { type: 'string', minLength: 1, maxLength: 253 },
+            description: 'Component entity ref',
+          },
+          {
+            name: 'owner',
+            in: 'query',
+            allowReserved: true,
+            schema: { type: 'string', minLength: 1, maxLength: 253 },
+            description: 'Owner entity ref',
+          },
+          {
+            name: 'host',
+            in: 'query',
+            schema: { type: 'string', minLength: 1, maxLength: 253 },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The clusters.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/ListClustersResponse' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/Error' },
+          '401': { $ref: '#/components/responses/Error' },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+      post: {
+        operationId: 'createCluster',
+        summary:
+          'Creates a nested cluster (nested-clusters.cluster.create). With dryRun=true, validates everything (permission, names, quotas) and creates nothing.\n',
+        parameters: [
+          {
+            name: 'dryRun',
+            in: 'query',
+            schema: { type: 'string', enum: ['true', 'false'] },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { $ref: '#/components/schemas/CreateClusterRequest' },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Dry run passed; nothing was created.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/NestedCluster' },
+              },
+            },
+          },
+          '202': {
+            description: 'Creation started; the cluster is Provisioning.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/NestedCluster' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/Error' },
+          '401': { $ref: '#/components/responses/Error' },
+          '403': { $ref: '#/components/responses/Error' },
+          '409': { $ref: '#/components/responses/Error' },
+          '429': { $ref: '#/components/responses/Error' },
+          '503': { $ref: '#/components/responses/Error' },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/clusters/{host}/{name}': {
+      parameters: [
+        { $ref: '#/components/parameters/host' },
+        { $ref: '#/components/parameters/name' },
+      ],
+      get: {
+        operationId: 'getCluster',
+        summary: 'One nested cluster (nested-clusters.cluster.read).',
+        responses: {
+          '200': {
+            description: 'The cluster.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/NestedCluster' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/Error' },
+          '403': { $ref: '#/components/responses/Error' },
+          '404': { $ref: '#/components/responses/Error' },
+          '503': { $ref: '#/components/responses/Error' },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+      delete: {
+        operationId: 'deleteCluster',
+        summary:
+          'Deletes the installer objects, PVC data-NAME-0 and the namespace (nested-clusters.cluster.delete). The cluster is Deleting until gone.\n',
+        responses: {
+          '202': {
+            description: 'Deletion started.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/NestedCluster' },
+              },
+            },
+          },
+          '403': { $ref: '#/components/responses/Error' },
+          '404': { $ref: '#/components/responses/Error' },
+          '503': { $ref: '#/components/responses/Error' },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/clusters/{host}/{name}/pause': {
+      parameters: [
+        { $ref: '#/components/parameters/host' },
+        { $ref: '#/components/parameters/name' },
+      ],
+      post: {
+        operationId: 'pauseCluster',
+        summary:
+          "Pauses a Running cluster with the vcluster CLI's patch (nested-clusters.cluster.update).\n",
+        responses: {
+          '202': {
+            description: 'Pausing.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/NestedCluster' },
+              },
+            },
+          },
+          '403': { $ref: '#/components/responses/Error' },
+          '404': { $ref: '#/components/responses/Error' },
+          '409': { $ref: '#/components/responses/Error' },
+          '503': { $ref: '#/components/responses/Error' },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/clusters/{host}/{name}/resume': {
+      parameters: [
+        { $ref: '#/components/parameters/host' },
+        { $ref: '#/components/parameters/name' },
+      ],
+      post: {
+        operationId: 'resumeCluster',
+        summary: 'Resumes a Paused cluster (nested-clusters.cluster.update).',
+        responses: {
+          '202': {
+            description: 'Resuming.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/NestedCluster' },
+              },
+            },
+          },
+          '403': { $ref: '#/components/responses/Error' },
+          '404': { $ref: '#/components/responses/Error' },
+          '409': { $ref: '#/components/responses/Error' },
+          '503': { $ref: '#/components/responses/Error' },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/clusters/{host}/{name}/extend': {
+      parameters: [
+        { $ref: '#/components/parameters/host' },
+        { $ref: '#/components/parameters/name' },
+      ],
+      post: {
+        operationId: 'extendCluster',
+        summary:
+          "Moves the expiry ttl further out, never beyond the profile's maxTtl counted from creation (nested-clusters.cluster.update).\n",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { $ref: '#/components/schemas/ExtendClusterRequest' },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The cluster with its new expiresAt.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/NestedCluster' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/Error' },
+          '403': { $ref: '#/components/responses/Error' },
+          '404': { $ref: '#/components/responses/Error' },
+          '409': { $ref: '#/components/responses/Error' },
+          '503': { $ref: '#/components/responses/Error' },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/clusters/{host}/{name}/kubeconfig': {
+      parameters: [
+        { $ref: '#/components/parameters/host' },
+        { $ref: '#/components/parameters/name' },
+      ],
+      get: {
+        operationId: 'getKubeconfig',
+        summary:
+          "A kubeconfig of the caller's own ServiceAccount inside the cluster, with a short-lived token, server rewritten to the host's exposure, context named HOST-NAME (nested-clusters.cluster.kubeconfig). Asked for as JSON, it comes with its ServiceAccount, role and expiry.\n",
+        parameters: [
+          {
+            name: 'expiration',
+            in: 'query',
+            description: "Token lifetime such as 2h; default the profile's.",
+            schema: { type: 'string', minLength: 1, maxLength: 20 },
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              'A kubeconfig file, as an attachment HOST-NAME.kubeconfig.yaml, or as JSON.',
+            content: {
+              'text/yaml': { schema: { type: 'string' } },
+              'application/json': {
+                schema: { $ref: '#/components/schemas/UserKubeconfig' },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/Error' },
+          '403': { $ref: '#/components/responses/Error' },
+          '404': { $ref: '#/components/responses/Error' },
+          '409': { $ref: '#/components/responses/Error' },
+          '503': { $ref: '#/components/responses/Error' },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/clusters/{host}/{name}/kubeconfig/admin': {
+      parameters: [
+        { $ref: '#/components/parameters/host' },
+        { $ref: '#/components/parameters/name' },
+      ],
+      get: {
+        operationId: 'getAdminKubeconfig',
+        summary:
+          "The vcluster's admin kubeconfig (nested-clusters.cluster.kubeconfig.admin).\n",
+        responses: {
+          '200': {
+            description:
+              'A kubeconfig file, as an attachment HOST-NAME.admin.kubeconfig.yaml.',
+            content: { 'text/yaml': { schema: { type: 'string' } } },
+          },
+          '403': { $ref: '#/components/responses/Error' },
+          '404': { $ref: '#/components/responses/Error' },
+          '409': { $ref: '#/components/responses/Error' },
+          '503': { $ref: '#/components/responses/Error' },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/clusters/{host}/{name}/access/me': {
+      parameters: [
+        { $ref: '#/components/parameters/host' },
+        { $ref: '#/components/parameters/name' },
+      ],
+      delete: {
+        operationId: 'revokeMyAccess',
+        summary:
+          "Deletes the caller's ServiceAccount in the cluster, which invalidates its tokens (nested-clusters.cluster.read).\n",
+        responses: {
+          '200': {
+            description: 'The revoked ServiceAccounts.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/RevokeAccessResponse' },
+              },
+            },
+          },
+          '403': { $ref: '#/components/responses/Error' },
+          '404': { $ref: '#/components/responses/Error' },
+          '503': { $ref: '#/components/responses/Error' },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/clusters/{host}/{name}/access': {
+      parameters: [
+        { $ref: '#/components/parameters/host' },
+        { $ref: '#/components/parameters/name' },
+      ],
+      delete: {
+        operationId: 'revokeAllAccess',
+        summary:
+          "Deletes every user's ServiceAccount in the cluster (nested-clusters.cluster.update).\n",
+        responses: {
+          '200': {
+            description: 'The revoked ServiceAccounts.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/RevokeAccessResponse' },
+              },
+            },
+          },
+          '403': { $ref: '#/components/responses/Error' },
+          '404': { $ref: '#/components/responses/Error' },
+          '503': { $ref: '#/components/responses/Error' },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { BackstageToken: { type: 'http', scheme: 'bearer' } },
+    parameters: {
+      host: {
+        name: 'host',
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      },
+      name: {
+        name: 'name',
+        in: 'path',
+        required: true,
+        schema: {
+          type: 'string',
+          maxLength: 40,
+          pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+        },
+      },
+    },
+    responses: {
+      Error: {
+        description:
+          'Backstage error: 400 names the field, 403 the permission, 409 a taken name or impossible transition, 429 an exhausted quota, 503 the host that cannot be reached.\n',
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+          },
+        },
+      },
+    },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error', 'response'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['name', 'message'],
+            properties: {
+              name: { type: 'string' },
+              message: { type: 'string' },
+            },
+          },
+          request: {
+            type: 'object',
+            properties: { method: { type: 'string' }, url: { type: 'string' } },
+          },
+          response: {
+            type: 'object',
+            required: ['statusCode'],
+            properties: { statusCode: { type: 'integer' } },
+          },
+        },
+      },
+      NestedClusterStatus: {
+        type: 'string',
+        enum: [
+          'Provisioning',
+          'Running',
+          'Pausing',
+          'Paused',
+          'Resuming',
+          'Failed',
+          'Deleting',
+          'Unknown',
+        ],
+      },
+      InstallerType: {
+        type: 'string',
+        description: 'How a vcluster gets installed onto a host.',
+        enum: ['capi', 'helm-job', 'flux'],
+      },
+      ProvisioningProgress: {
+        type: 'object',
+        description:
+          'Progress through the installation steps of a provisioning cluster.',
+        required: ['completedSteps', 'totalSteps', 'step'],
+        properties: {
+          completedSteps: { type: 'integer' },
+          totalSteps: { type: 'integer' },
+          step: { type: 'string' },
+        },
+      },
+      NestedCluster: {
+        type: 'object',
+        required: [
+          'name',
+          'host',
+          'namespace',
+          'status',
+          'owner',
+          'createdBy',
+          'profile',
+          'installer',
+          'createdAt',
+          'expiresAt',
+        ],
+        properties: {
+          name: { type: 'string' },
+          host: { type: 'string' },
+          namespace: { type: 'string' },
+          status: { $ref: '#/components/schemas/NestedClusterStatus' },
+          statusMessage: { type: 'string' },
+          progress: { $ref: '#/components/schemas/ProvisioningProgress' },
+          owner: {
+            type: 'string',
+            description: 'Entity ref of the owning group or user',
+          },
+          component: {
+            type: 'string',
+            description: 'Entity ref of the component',
+          },
+          createdBy: { type: 'string' },
+          profile: { type: 'string' },
+          installer: { $ref: '#/components/schemas/InstallerType' },
+          kubernetesVersion: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          expiresAt: { type: 'string', format: 'date-time' },
+          addons: {
+            type: 'array',
+            description:
+              'What vcluster deploys inside the cluster, as its profile said at creation, and how far it got.',
+            items: { $ref: '#/components/schemas/AddonStatus' },
+          },
+        },
+      },
+      AddonPhase: {
+        type: 'string',
+        description:
+          "A phase of vcluster's deploy controller (pkg/controllers/deploy).",
+        enum: ['Pending', 'Success', 'Failed'],
+      },
+      AddonSummary: {
+        type: 'object',
+        description:
+          'Something a profile deploys inside its clusters: raw manifests or a Helm chart.',
+        required: ['name', 'type'],
+        properties: {
+          name: { type: 'string' },
+          type: { type: 'string', enum: ['manifests', 'chart'] },
+          chart: {
+            type: 'object',
+            description: 'Chart add-ons: the chart.',
+            required: ['name', 'version'],
+            properties: {
+              name: { type: 'string' },
+              version: { type: 'string' },
+            },
+          },
+          release: {
+            type: 'object',
+            description: 'Chart add-ons: where it is released.',
+            required: ['name', 'namespace'],
+            properties: {
+              name: { type: 'string' },
+              namespace: { type: 'string' },
+            },
+          },
+        },
+      },
+      AddonStatus: {
+        description:
+          "An add-on of a cluster and its phase, from the cluster's ConfigMap kube-system/vcluster-deploy; Pending until the control plane reports.",
+        allOf: [
+          { $ref: '#/components/schemas/AddonSummary' },
+          {
+            type: 'object',
+            required: ['phase'],
+            properties: {
+              phase: { $ref: '#/components/schemas/AddonPhase' },
+              reason: {
+                type: 'string',
+                description: 'Why it failed, e.g. InstallFailed.',
+              },
+              message: {
+                type: 'string',
+                description:
+                  "The failure as vcluster reports it (helm's error).",
+              },
+            },
+          },
+        ],
+      },
+      HostSummary: {
+        type: 'object',
+        required: [
+          'name',
+          'title',
+          'installer',
+          'healthy',
+          'clusterCount',
+          'maxClusters',
+        ],
+        properties: {
+          name: { type: 'string' },
+          title: { type: 'string' },
+          installer: { $ref: '#/components/schemas/InstallerType' },
+          healthy: { type: 'boolean' },
+          message: { type: 'string' },
+          lastSyncAt: { type: 'string', format: 'date-time' },
+          clusterCount: { type: 'integer' },
+          maxClusters: { type: 'integer' },
+        },
+      },
+      ProfileSummary: {
+        type: 'object',
+        required: [
+          'name',
+          'title',
+          'kubernetesVersion',
+          'chartVersion',
+          'ttl',
+          'maxTtl',
+        ],
+        properties: {
+          name: { type: 'string' },
+          title: { type: 'string' },
+          description: { type: 'string' },
+          kubernetesVersion: { type: 'string' },
+          chartVersion: { type: 'string' },
+          ttl: { type: 'string' },
+          maxTtl: { type: 'string' },
+          addons: {
+            type: 'array',
+            description: 'What the profile deploys inside each new cluster.',
+            items: { $ref: '#/components/schemas/AddonSummary' },
+          },
+        },
+      },
+      HostError: {
+        type: 'object',
+        required: ['host', 'message'],
+        properties: { host: { type: 'string' }, message: { type: 'string' } },
+      },
+      ListClustersResponse: {
+        type: 'object',
+        required: ['items', 'hostErrors'],
+        properties: {
+          items: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/NestedCluster' },
+          },
+          hostErrors: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/HostError' },
+          },
+        },
+      },
+      UserKubeconfig: {
+        type: 'object',
+        required: ['kubeconfig', 'serviceAccount', 'clusterRole', 'expiresAt'],
+        properties: {
+          kubeconfig: {
+            type: 'string',
+            description: 'The kubeconfig (YAML); it holds the token.',
+          },
+          serviceAccount: {
+            type: 'string',
+            description:
+              "NAMESPACE/NAME of the caller's ServiceAccount inside the cluster.",
+          },
+          clusterRole: { type: 'string' },
+          expiresAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      RevokeAccessResponse: {
+        type: 'object',
+        required: ['revoked'],
+        properties: {
+          revoked: {
+            type: 'array',
+            description: 'NAMESPACE/NAME of each ServiceAccount deleted.',
+            items: { type: 'string' },
+          },
+        },
+      },
+      CreateClusterRequest: {
+        type: 'object',
+        required: ['name', 'profile'],
+        additionalProperties: false,
+        properties: {
+          name: {
+            type: 'string',
+            maxLength: 40,
+            pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+          },
+          profile: { type: 'string', minLength: 1 },
+          host: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 253,
+            description:
+              'Defaults to the reachable host with the most free capacity',
+          },
+          entityRef: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 253,
+            description: 'Component entity ref',
+          },
+          owner: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 253,
+            description:
+              "Owner entity ref; defaults to the component's owner, else the caller",
+          },
+          ttl: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 253,
+            example: '72h',
+            description: "Defaults to the profile's ttl; at most its maxTtl",
+          },
+        },
+      },
+      ExtendClusterRequest: {
+        type: 'object',
+        required: ['ttl'],
+        additionalProperties: false,
+        properties: { ttl: { type: 'string', minLength: 1, example: '24h' } },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,769 @@
+// Generated from plugins/nested-clusters-backend/src/schema/openapi.yaml by
+// `yarn generate` in plugins/nested-clusters-common. Do not edit.
+/* eslint-disable */
+export interface paths {
+  '/hosts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Registered host clusters with health and capacity. */
+    get: operations['listHosts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/profiles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Platform-defined cluster profiles. */
+    get: operations['listProfiles'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/clusters': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Nested clusters the caller may read (nested-clusters.cluster.read), from every reachable host; unreachable hosts are listed in hostErrors. */
+    get: operations['listClusters'];
+    put?: never;
+    /** Creates a nested cluster (nested-clusters.cluster.create). With dryRun=true, validates everything (permission, names, quotas) and creates nothing. */
+    post: operations['createCluster'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/clusters/{host}/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    /** One nested cluster (nested-clusters.cluster.read). */
+    get: operations['getCluster'];
+    put?: never;
+    post?: never;
+    /** Deletes the installer objects, PVC data-NAME-0 and the namespace (nested-clusters.cluster.delete). The cluster is Deleting until gone. */
+    delete: operations['deleteCluster'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/clusters/{host}/{name}/pause': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Pauses a Running cluster with the vcluster CLI's patch (nested-clusters.cluster.update). */
+    post: operations['pauseCluster'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/clusters/{host}/{name}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resumes a Paused cluster (nested-clusters.cluster.update). */
+    post: operations['resumeCluster'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/clusters/{host}/{name}/extend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Moves the expiry ttl further out, never beyond the profile's maxTtl counted from creation (nested-clusters.cluster.update). */
+    post: operations['extendCluster'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/clusters/{host}/{name}/kubeconfig': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    /** A kubeconfig of the caller's own ServiceAccount inside the cluster, with a short-lived token, server rewritten to the host's exposure, context named HOST-NAME (nested-clusters.cluster.kubeconfig). Asked for as JSON, it comes with its ServiceAccount, role and expiry. */
+    get: operations['getKubeconfig'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/clusters/{host}/{name}/kubeconfig/admin': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    /** The vcluster's admin kubeconfig (nested-clusters.cluster.kubeconfig.admin). */
+    get: operations['getAdminKubeconfig'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/clusters/{host}/{name}/access/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Deletes the caller's ServiceAccount in the cluster, which invalidates its tokens (nested-clusters.cluster.read). */
+    delete: operations['revokeMyAccess'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/clusters/{host}/{name}/access': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Deletes every user's ServiceAccount in the cluster (nested-clusters.cluster.update). */
+    delete: operations['revokeAllAccess'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    Error: {
+      error: {
+        name: string;
+        message: string;
+      };
+      request?: {
+        method?: string;
+        url?: string;
+      };
+      response: {
+        statusCode: number;
+      };
+    };
+    /** @enum {string} */
+    NestedClusterStatus:
+      | 'Provisioning'
+      | 'Running'
+      | 'Pausing'
+      | 'Paused'
+      | 'Resuming'
+      | 'Failed'
+      | 'Deleting'
+      | 'Unknown';
+    /**
+     * @description How a vcluster gets installed onto a host.
+     * @enum {string}
+     */
+    InstallerType: 'capi' | 'helm-job' | 'flux';
+    /** @description Progress through the installation steps of a provisioning cluster. */
+    ProvisioningProgress: {
+      completedSteps: number;
+      totalSteps: number;
+      step: string;
+    };
+    NestedCluster: {
+      name: string;
+      host: string;
+      namespace: string;
+      status: components['schemas']['NestedClusterStatus'];
+      statusMessage?: string;
+      progress?: components['schemas']['ProvisioningProgress'];
+      /** @description Entity ref of the owning group or user */
+      owner: string;
+      /** @description Entity ref of the component */
+      component?: string;
+      createdBy: string;
+      profile: string;
+      installer: components['schemas']['InstallerType'];
+      kubernetesVersion?: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      expiresAt: string;
+      /** @description What vcluster deploys inside the cluster, as its profile said at creation, and how far it got. */
+      addons?: components['schemas']['AddonStatus'][];
+    };
+    /**
+     * @description A phase of vcluster's deploy controller (pkg/controllers/deploy).
+     * @enum {string}
+     */
+    AddonPhase: 'Pending' | 'Success' | 'Failed';
+    /** @description Something a profile deploys inside its clusters: raw manifests or a Helm chart. */
+    AddonSummary: {
+      name: string;
+      /** @enum {string} */
+      type: 'manifests' | 'chart';
+      /** @description Chart add-ons: the chart. */
+      chart?: {
+        name: string;
+        version: string;
+      };
+      /** @description Chart add-ons: where it is released. */
+      release?: {
+        name: string;
+        namespace: string;
+      };
+    };
+    /** @description An add-on of a cluster and its phase, from the cluster's ConfigMap kube-system/vcluster-deploy; Pending until the control plane reports. */
+    AddonStatus: components['schemas']['AddonSummary'] & {
+      phase: components['schemas']['AddonPhase'];
+      /** @description Why it failed, e.g. InstallFailed. */
+      reason?: string;
+      /** @description The failure as vcluster reports it (helm's error). */
+      message?: string;
+    };
+    HostSummary: {
+      name: string;
+      title: string;
+      installer: components['schemas']['InstallerType'];
+      healthy: boolean;
+      message?: string;
+      /** Format: date-time */
+      lastSyncAt?: string;
+      clusterCount: number;
+      maxClusters: number;
+    };
+    ProfileSummary: {
+      name: string;
+      title: string;
+      description?: string;
+      kubernetesVersion: string;
+      chartVersion: string;
+      ttl: string;
+      maxTtl: string;
+      /** @description What the profile deploys inside each new cluster. */
+      addons?: components['schemas']['AddonSummary'][];
+    };
+    HostError: {
+      host: string;
+      message: string;
+    };
+    ListClustersResponse: {
+      items: components['schemas']['NestedCluster'][];
+      hostErrors: components['schemas']['HostError'][];
+    };
+    UserKubeconfig: {
+      /** @description The kubeconfig (YAML); it holds the token. */
+      kubeconfig: string;
+      /** @description NAMESPACE/NAME of the caller's ServiceAccount inside the cluster. */
+      serviceAccount: string;
+      clusterRole: string;
+      /** Format: date-time */
+      expiresAt: string;
+    };
+    RevokeAccessResponse: {
+      /** @description NAMESPACE/NAME of each ServiceAccount deleted. */
+      revoked: string[];
+    };
+    CreateClusterRequest: {
+      name: string;
+      profile: string;
+      /** @description Defaults to the reachable host with the most free capacity */
+      host?: string;
+      /** @description Component entity ref */
+      entityRef?: string;
+      /** @description Owner entity ref; defaults to the component's owner, else the caller */
+      owner?: string;
+      /**
+       * @description Defaults to the profile's ttl; at most its maxTtl
+       * @example 72h
+       */
+      ttl?: string;
+    };
+    ExtendClusterRequest: {
+      /** @example 24h */
+      ttl: string;
+    };
+  };
+  responses: {
+    /** @description Backstage error: 400 names the field, 403 the permission, 409 a taken name or impossible transition, 429 an exhausted quota, 503 the host that cannot be reached. */
+    Error: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Error'];
+      };
+    };
+  };
+  parameters: {
+    host: string;
+    name: string;
+  };
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  listHosts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The hosts. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['HostSummary'][];
+          };
+        };
+      };
+      401: components['responses']['Error'];
+      default: components['responses']['Error'];
+    };
+  };
+  listProfiles: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The profiles. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['ProfileSummary'][];
+          };
+        };
+      };
+      401: components['responses']['Error'];
+      default: components['responses']['Error'];
+    };
+  };
+  listClusters: {
+    parameters: {
+      query?: {
+        /** @description Component entity ref */
+        entityRef?: string;
+        /** @description Owner entity ref */
+        owner?: string;
+        host?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The clusters. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ListClustersResponse'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
+      default: components['responses']['Error'];
+    };
+  };
+  createCluster: {
+    parameters: {
+      query?: {
+        dryRun?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateClusterRequest'];
+      };
+    };
+    responses: {
+      /** @description Dry run passed; nothing was created. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NestedCluster'];
+        };
+      };
+      /** @description Creation started; the cluster is Provisioning. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NestedCluster'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
+      403: components['responses']['Error'];
+      409: components['responses']['Error'];
+      429: components['responses']['Error'];
+      503: components['responses']['Error'];
+      default: components['responses']['Error'];
+    };
+  };
+  getCluster: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The cluster. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NestedCluster'];
+        };
+      };
+      400: components['responses']['Error'];
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+      503: components['responses']['Error'];
+      default: components['responses']['Error'];
+    };
+  };
+  deleteCluster: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deletion started. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NestedCluster'];
+        };
+      };
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+      503: components['responses']['Error'];
+      default: components['responses']['Error'];
+    };
+  };
+  pauseCluster: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Pausing. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NestedCluster'];
+        };
+      };
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+      409: components['responses']['Error'];
+      503: components['responses']['Error'];
+      default: components['responses']['Error'];
+    };
+  };
+  resumeCluster: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Resuming. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NestedCluster'];
+        };
+      };
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+      409: components['responses']['Error'];
+      503: components['responses']['Error'];
+      default: components['responses']['Error'];
+    };
+  };
+  extendCluster: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ExtendClusterRequest'];
+      };
+    };
+    responses: {
+      /** @description The cluster with its new expiresAt. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NestedCluster'];
+        };
+      };
+      400: components['responses']['Error'];
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+      409: components['responses']['Error'];
+      503: components['responses']['Error'];
+      default: components['responses']['Error'];
+    };
+  };
+  getKubeconfig: {
+    parameters: {
+      query?: {
+        /** @description Token lifetime such as 2h; default the profile's. */
+        expiration?: string;
+      };
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A kubeconfig file, as an attachment HOST-NAME.kubeconfig.yaml, or as JSON. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/yaml': string;
+          'application/json': components['schemas']['UserKubeconfig'];
+        };
+      };
+      400: components['responses']['Error'];
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+      409: components['responses']['Error'];
+      503: components['responses']['Error'];
+      default: components['responses']['Error'];
+    };
+  };
+  getAdminKubeconfig: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A kubeconfig file, as an attachment HOST-NAME.admin.kubeconfig.yaml. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/yaml': string;
+        };
+      };
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+      409: components['responses']['Error'];
+      503: components['responses']['Error'];
+      default: components['responses']['Error'];
+    };
+  };
+  revokeMyAccess: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The revoked ServiceAccounts. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RevokeAccessResponse'];
+        };
+      };
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+      503: components['responses']['Error'];
+      default: components['responses']['Error'];
+    };
+  };
+  revokeAllAccess: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        host: components['parameters']['host'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The revoked ServiceAccounts. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RevokeAccessResponse'];
+        };
+      };
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+      503: components['responses']['Error'];
+      default: components['responses']['Error'];
+    };
+  };
+}
