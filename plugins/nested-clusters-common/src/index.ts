@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './types';
+export type { components, operations, paths } from './generated/openapi';
 export * from './names';
 export * from './clusterEntity';
 export * from './entityRefs';

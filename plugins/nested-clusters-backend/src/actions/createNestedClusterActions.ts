@@ -4,9 +4,25 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotAllowedError } from '@backstage/errors';
-import { nestedClusterCreatePermission } from '@nested-clusters/plugin-nested-clusters-common';
+import {
+  CreateClusterRequest,
+  ExtendClusterRequest,
+  ListClustersQuery,
+  nestedClusterCreatePermission,
+} from '@nested-clusters/plugin-nested-clusters-common';
 import { z } from 'zod/v3';
-import { Caller, ClusterAccess } from '../services/ClusterAccess';
+import { spec } from '../schema/generated/spec';
+import {
+  Caller,
+  ClusterAccess,
+  ClusterTarget,
+} from '../services/ClusterAccess';
+import {
+  TypedZodObject,
+  zodFromParameters,
+  zodFromSpec,
+  zodObjectFromSpec,
+} from './specZod';
 
 export interface NestedClusterActionsOptions {
   actionsRegistry: ActionsRegistryService;
@@ -14,56 +30,21 @@ export interface NestedClusterActionsOptions {
   access: ClusterAccess;
 }
 
-const clusterSchema = z
-  .object({
-    name: z.string().describe('Name of the nested cluster, unique per host'),
-    host: z.string().describe('Host cluster it runs on'),
-    namespace: z.string().describe('Its namespace on the host'),
-    status: z
-      .enum([
-        'Provisioning',
-        'Running',
-        'Pausing',
-        'Paused',
-        'Resuming',
-        'Failed',
-        'Deleting',
-        'Unknown',
-      ])
-      .describe('Lifecycle status'),
-    statusMessage: z.string().optional().describe('Why it is in this status'),
-    progress: z
-      .object({
-        completedSteps: z.number(),
-        totalSteps: z.number(),
-        step: z.string(),
-      })
-      .optional()
-      .describe('Provisioning progress'),
-    owner: z.string().describe('Entity ref of the owning group or user'),
-    component: z
-      .string()
-      .optional()
-      .describe('Entity ref of the component it belongs to'),
-    createdBy: z.string().describe('Entity ref of the user who created it'),
-    profile: z.string().describe('Profile it was created from'),
-    installer: z
-      .enum(['capi', 'helm-job', 'flux'])
-      .describe('How it was installed on its host'),
-    kubernetesVersion: z.string().optional().describe('Kubernetes version'),
-    createdAt: z.string().describe('Creation time, RFC 3339'),
-    expiresAt: z
-      .string()
-      .describe('When it is deleted automatically, RFC 3339'),
-  })
-  .describe('A nested (virtual) cluster');
-
-const clusterOutput = z.object({ cluster: clusterSchema });
-
-const target = {
-  host: z.string().min(1).describe('Host cluster of the nested cluster'),
-  name: z.string().min(1).describe('Name of the nested cluster'),
-};
+/** The action schemas are the REST API's, from src/schema/openapi.yaml. */
+const clusterOutput = z.object({ cluster: zodFromSpec('NestedCluster') });
+const target = zodFromParameters<ClusterTarget>(
+  spec.paths['/clusters/{host}/{name}'].parameters,
+);
+const listInput = zodFromParameters<ListClustersQuery>(
+  spec.paths['/clusters'].get.parameters,
+);
+const createInput = zodObjectFromSpec('CreateClusterRequest').extend({
+  dryRun: z.boolean().optional().describe('Only validate; create nothing'),
+  // extend() recomputes the value type from the runtime-built shape.
+}) as unknown as TypedZodObject<CreateClusterRequest & { dryRun?: boolean }>;
+const extendInput = target.merge(
+  zodObjectFromSpec('ExtendClusterRequest'),
+) as TypedZodObject<ClusterTarget & ExtendClusterRequest>;
 
 /**
  * Registers the nested-cluster MCP actions. Each one authorizes the caller's
@@ -98,32 +79,8 @@ export function registerNestedClusterActions(
       'Lists the nested (virtual) clusters the caller may read, optionally only those of a component, of an owner or on one host. Hosts that cannot be reached are reported in hostErrors.',
     attributes: { readOnly: true, destructive: false, idempotent: true },
     schema: {
-      input: zod =>
-        zod.object({
-          entityRef: zod
-            .string()
-            .optional()
-            .describe(
-              'Only clusters of this component, e.g. component:default/web-shop',
-            ),
-          owner: zod
-            .string()
-            .optional()
-            .describe('Only clusters of this owner, e.g. group:default/team-a'),
-          host: zod.string().optional().describe('Only clusters on this host'),
-        }),
-      output: zod =>
-        zod.object({
-          items: zod.array(clusterSchema).describe('The readable clusters'),
-          hostErrors: zod
-            .array(
-              zod.object({
-                host: zod.string().describe('The unreachable host'),
-                message: zod.string().describe('What went wrong'),
-              }),
-            )
-            .describe('Hosts whose clusters could not be listed'),
-        }),
+      input: () => listInput,
+      output: () => zodObjectFromSpec('ListClustersResponse'),
     },
     action: async ({ input, credentials }) => ({
       output: await access.list(caller(credentials), input),
@@ -137,7 +94,7 @@ export function registerNestedClusterActions(
       'Returns one nested cluster: its status, owner, component, Kubernetes version and expiry.',
     attributes: { readOnly: true, destructive: false, idempotent: true },
     schema: {
-      input: zod => zod.object(target),
+      input: () => target,
       output: () => clusterOutput,
     },
     action: async ({ input, credentials }) => ({
@@ -154,41 +111,7 @@ export function registerNestedClusterActions(
     // Creates new things only; a second call with the same name fails as taken.
     attributes: { readOnly: false, destructive: false, idempotent: false },
     schema: {
-      input: zod =>
-        zod.object({
-          name: zod
-            .string()
-            .describe(
-              'DNS-1123 label, at most 40 characters, unique on the host',
-            ),
-          profile: zod.string().describe('Name of a profile, e.g. sandbox'),
-          host: zod
-            .string()
-            .optional()
-            .describe('Host to create it on; default: the least loaded host'),
-          entityRef: zod
-            .string()
-            .optional()
-            .describe(
-              'The component it is for, e.g. component:default/web-shop',
-            ),
-          owner: zod
-            .string()
-            .optional()
-            .describe(
-              "Owning group or user; default: the component's owner, else the caller",
-            ),
-          ttl: zod
-            .string()
-            .optional()
-            .describe(
-              "Lifetime such as 8h or 3d; default: the profile's ttl, at most its maxTtl",
-            ),
-          dryRun: zod
-            .boolean()
-            .optional()
-            .describe('Only validate; create nothing'),
-        }),
+      input: () => createInput,
       output: () => clusterOutput,
     },
     action: async ({ input, credentials }) => {
@@ -212,7 +135,7 @@ export function registerNestedClusterActions(
       // Reversible (data stays on the volume); repeating it changes nothing more.
       attributes: { readOnly: false, destructive: false, idempotent: true },
       schema: {
-        input: zod => zod.object(target),
+        input: () => target,
         output: () => clusterOutput,
       },
       action: async ({ input, credentials }) => ({
@@ -243,14 +166,7 @@ export function registerNestedClusterActions(
     // Every call moves the expiry again.
     attributes: { readOnly: false, destructive: false, idempotent: false },
     schema: {
-      input: zod =>
-        zod.object({
-          ...target,
-          ttl: zod
-            .string()
-            .min(1)
-            .describe('How much longer, such as 8h, 3d or 1w'),
-        }),
+      input: () => extendInput,
       output: () => clusterOutput,
     },
     action: async ({ input, credentials }) => ({
@@ -267,7 +183,7 @@ export function registerNestedClusterActions(
       'Deletes a nested cluster and everything in it. Irreversible. Returns at once with status Deleting.',
     attributes: { readOnly: false, destructive: true, idempotent: true },
     schema: {
-      input: zod => zod.object(target),
+      input: () => target,
       output: () => clusterOutput,
     },
     action: async ({ input, credentials }) => ({

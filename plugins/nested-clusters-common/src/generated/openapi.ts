@@ -59,7 +59,9 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -80,7 +82,9 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -100,7 +104,9 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -120,7 +126,9 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -140,7 +148,9 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -160,7 +170,9 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -180,7 +192,9 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -200,7 +214,9 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -232,7 +248,10 @@ export interface components {
         statusCode: number;
       };
     };
-    /** @enum {string} */
+    /**
+     * @description Lifecycle status, derived from signals on its host
+     * @enum {string}
+     */
     NestedClusterStatus:
       | 'Provisioning'
       | 'Running'
@@ -243,34 +262,48 @@ export interface components {
       | 'Deleting'
       | 'Unknown';
     /**
-     * @description How a vcluster gets installed onto a host.
+     * @description How the vcluster is installed on its host
      * @enum {string}
      */
     InstallerType: 'capi' | 'helm-job' | 'flux';
-    /** @description Progress through the installation steps of a provisioning cluster. */
+    /** @description Provisioning progress through the installation steps */
     ProvisioningProgress: {
       completedSteps: number;
       totalSteps: number;
       step: string;
     };
+    /** @description A nested (virtual) cluster */
     NestedCluster: {
+      /** @description Name of the nested cluster, unique per host */
       name: string;
+      /** @description Host cluster it runs on */
       host: string;
+      /** @description Its namespace on the host */
       namespace: string;
       status: components['schemas']['NestedClusterStatus'];
+      /** @description Why it is in this status */
       statusMessage?: string;
       progress?: components['schemas']['ProvisioningProgress'];
       /** @description Entity ref of the owning group or user */
       owner: string;
-      /** @description Entity ref of the component */
+      /** @description Entity ref of the component it belongs to */
       component?: string;
+      /** @description Entity ref of the user who created it */
       createdBy: string;
+      /** @description Profile it was created from */
       profile: string;
       installer: components['schemas']['InstallerType'];
+      /** @description Kubernetes version */
       kubernetesVersion?: string;
-      /** Format: date-time */
+      /**
+       * Format: date-time
+       * @description Creation time, RFC 3339
+       */
       createdAt: string;
-      /** Format: date-time */
+      /**
+       * Format: date-time
+       * @description When it is deleted automatically, RFC 3339
+       */
       expiresAt: string;
       /** @description What vcluster deploys inside the cluster, as its profile said at creation, and how far it got. */
       addons?: components['schemas']['AddonStatus'][];
@@ -348,22 +381,27 @@ export interface components {
       revoked: string[];
     };
     CreateClusterRequest: {
+      /** @description DNS-1123 label, at most 40 characters, unique on the host */
       name: string;
+      /** @description Name of a profile, e.g. sandbox */
       profile: string;
-      /** @description Defaults to the reachable host with the most free capacity */
+      /** @description Host to create it on; default: the reachable host with the most free capacity */
       host?: string;
-      /** @description Component entity ref */
+      /** @description The component it is for, e.g. component:default/web-shop */
       entityRef?: string;
-      /** @description Owner entity ref; defaults to the component's owner, else the caller */
+      /** @description Owning group or user; default: the component's owner if you are in it, else you */
       owner?: string;
       /**
-       * @description Defaults to the profile's ttl; at most its maxTtl
+       * @description Lifetime such as 8h or 3d; default: the profile's ttl, at most its maxTtl
        * @example 72h
        */
       ttl?: string;
     };
     ExtendClusterRequest: {
-      /** @example 24h */
+      /**
+       * @description How much longer, such as 8h, 3d or 1w
+       * @example 24h
+       */
       ttl: string;
     };
   };
@@ -379,7 +417,9 @@ export interface components {
     };
   };
   parameters: {
+    /** @description Host cluster of the nested cluster */
     host: string;
+    /** @description Name of the nested cluster */
     name: string;
   };
   requestBodies: never;
@@ -439,10 +479,11 @@ export interface operations {
   listClusters: {
     parameters: {
       query?: {
-        /** @description Component entity ref */
+        /** @description Only clusters of this component, e.g. component:default/web-shop */
         entityRef?: string;
-        /** @description Owner entity ref */
+        /** @description Only clusters of this owner, e.g. group:default/team-a */
         owner?: string;
+        /** @description Only clusters on this host */
         host?: string;
       };
       header?: never;
@@ -512,7 +553,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -540,7 +583,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -567,7 +612,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -595,7 +642,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -623,7 +672,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -659,7 +710,9 @@ export interface operations {
       };
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -689,7 +742,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -717,7 +772,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;
@@ -744,7 +801,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @description Host cluster of the nested cluster */
         host: components['parameters']['host'];
+        /** @description Name of the nested cluster */
         name: components['parameters']['name'];
       };
       cookie?: never;

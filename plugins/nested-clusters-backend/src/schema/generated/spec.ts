@@ -78,19 +78,22 @@ export const spec = {
             in: 'query',
             allowReserved: true,
             schema: { type: 'string', minLength: 1, maxLength: 253 },
-            description: 'Component entity ref',
+            description:
+              'Only clusters of this component, e.g. component:default/web-shop',
           },
           {
             name: 'owner',
             in: 'query',
             allowReserved: true,
             schema: { type: 'string', minLength: 1, maxLength: 253 },
-            description: 'Owner entity ref',
+            description:
+              'Only clusters of this owner, e.g. group:default/team-a',
           },
           {
             name: 'host',
             in: 'query',
             schema: { type: 'string', minLength: 1, maxLength: 253 },
+            description: 'Only clusters on this host',
           },
         ],
         responses: {
@@ -401,12 +404,14 @@ export const spec = {
         name: 'host',
         in: 'path',
         required: true,
-        schema: { type: 'string' },
+        description: 'Host cluster of the nested cluster',
+        schema: { type: 'string', minLength: 1 },
       },
       name: {
         name: 'name',
         in: 'path',
         required: true,
+        description: 'Name of the nested cluster',
         schema: {
           type: 'string',
           maxLength: 40,
@@ -451,6 +456,7 @@ export const spec = {
       },
       NestedClusterStatus: {
         type: 'string',
+        description: 'Lifecycle status, derived from signals on its host',
         enum: [
           'Provisioning',
           'Running',
@@ -464,13 +470,12 @@ export const spec = {
       },
       InstallerType: {
         type: 'string',
-        description: 'How a vcluster gets installed onto a host.',
+        description: 'How the vcluster is installed on its host',
         enum: ['capi', 'helm-job', 'flux'],
       },
       ProvisioningProgress: {
         type: 'object',
-        description:
-          'Progress through the installation steps of a provisioning cluster.',
+        description: 'Provisioning progress through the installation steps',
         required: ['completedSteps', 'totalSteps', 'step'],
         properties: {
           completedSteps: { type: 'integer' },
@@ -480,6 +485,7 @@ export const spec = {
       },
       NestedCluster: {
         type: 'object',
+        description: 'A nested (virtual) cluster',
         required: [
           'name',
           'host',
@@ -493,11 +499,20 @@ export const spec = {
           'expiresAt',
         ],
         properties: {
-          name: { type: 'string' },
-          host: { type: 'string' },
-          namespace: { type: 'string' },
+          name: {
+            type: 'string',
+            description: 'Name of the nested cluster, unique per host',
+          },
+          host: { type: 'string', description: 'Host cluster it runs on' },
+          namespace: {
+            type: 'string',
+            description: 'Its namespace on the host',
+          },
           status: { $ref: '#/components/schemas/NestedClusterStatus' },
-          statusMessage: { type: 'string' },
+          statusMessage: {
+            type: 'string',
+            description: 'Why it is in this status',
+          },
           progress: { $ref: '#/components/schemas/ProvisioningProgress' },
           owner: {
             type: 'string',
@@ -505,14 +520,31 @@ export const spec = {
           },
           component: {
             type: 'string',
-            description: 'Entity ref of the component',
+            description: 'Entity ref of the component it belongs to',
           },
-          createdBy: { type: 'string' },
-          profile: { type: 'string' },
+          createdBy: {
+            type: 'string',
+            description: 'Entity ref of the user who created it',
+          },
+          profile: {
+            type: 'string',
+            description: 'Profile it was created from',
+          },
           installer: { $ref: '#/components/schemas/InstallerType' },
-          kubernetesVersion: { type: 'string' },
-          createdAt: { type: 'string', format: 'date-time' },
-          expiresAt: { type: 'string', format: 'date-time' },
+          kubernetesVersion: {
+            type: 'string',
+            description: 'Kubernetes version',
+          },
+          createdAt: {
+            type: 'string',
+            format: 'date-time',
+            description: 'Creation time, RFC 3339',
+          },
+          expiresAt: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When it is deleted automatically, RFC 3339',
+          },
           addons: {
             type: 'array',
             description:
@@ -680,34 +712,42 @@ export const spec = {
             type: 'string',
             maxLength: 40,
             pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+            description:
+              'DNS-1123 label, at most 40 characters, unique on the host',
           },
-          profile: { type: 'string', minLength: 1 },
+          profile: {
+            type: 'string',
+            minLength: 1,
+            description: 'Name of a profile, e.g. sandbox',
+          },
           host: {
             type: 'string',
             minLength: 1,
             maxLength: 253,
             description:
-              'Defaults to the reachable host with the most free capacity',
+              'Host to create it on; default: the reachable host with the most free capacity',
           },
           entityRef: {
             type: 'string',
             minLength: 1,
             maxLength: 253,
-            description: 'Component entity ref',
+            description:
+              'The component it is for, e.g. component:default/web-shop',
           },
           owner: {
             type: 'string',
             minLength: 1,
             maxLength: 253,
             description:
-              "Owner entity ref; defaults to the component's owner, else the caller",
+              "Owning group or user; default: the component's owner if you are in it, else you",
           },
           ttl: {
             type: 'string',
             minLength: 1,
             maxLength: 253,
             example: '72h',
-            description: "Defaults to the profile's ttl; at most its maxTtl",
+            description:
+              "Lifetime such as 8h or 3d; default: the profile's ttl, at most its maxTtl",
           },
         },
       },
@@ -715,7 +755,14 @@ export const spec = {
         type: 'object',
         required: ['ttl'],
         additionalProperties: false,
-        properties: { ttl: { type: 'string', minLength: 1, example: '24h' } },
+        properties: {
+          ttl: {
+            type: 'string',
+            minLength: 1,
+            example: '24h',
+            description: 'How much longer, such as 8h, 3d or 1w',
+          },
+        },
       },
     },
   },
