@@ -1,4 +1,6 @@
 import { ResponseError } from '@backstage/errors';
+import createClient, { Client } from 'openapi-fetch';
+import type { paths } from './generated/openapi';
 import {
   CreateClusterRequest,
   ExtendClusterRequest,
@@ -7,6 +9,8 @@ import {
   ListClustersResponse,
   NestedCluster,
   ProfileSummary,
+  RevokeAccessResponse,
+  UserKubeconfig,
 } from './types';
 
 export const NESTED_CLUSTERS_PLUGIN_ID = 'nested-clusters';
@@ -54,12 +58,33 @@ export interface NestedClustersApi {
     name: string,
     options?: RequestOptions,
   ): Promise<void>;
-  /** The kubeconfig as YAML text. */
+  /**
+   * A kubeconfig of the caller's own ServiceAccount, with a token that
+   * expires after `expiration` (default: the profile's), e.g. `2h`.
+   */
   getKubeconfig(
+    host: string,
+    name: string,
+    options?: RequestOptions & { expiration?: string },
+  ): Promise<UserKubeconfig>;
+  /** The vcluster's admin kubeconfig (YAML); platform admins only. */
+  getAdminKubeconfig(
     host: string,
     name: string,
     options?: RequestOptions,
   ): Promise<string>;
+  /** Deletes the caller's ServiceAccount in the cluster, which invalidates its tokens. */
+  revokeMyAccess(
+    host: string,
+    name: string,
+    options?: RequestOptions,
+  ): Promise<RevokeAccessResponse>;
+  /** Deletes every user's ServiceAccount in the cluster (owners). */
+  revokeAllAccess(
+    host: string,
+    name: string,
+    options?: RequestOptions,
+  ): Promise<RevokeAccessResponse>;
 }
 
 export interface NestedClustersClientOptions {
@@ -67,93 +92,115 @@ export interface NestedClustersClientOptions {
   fetchApi?: { fetch: typeof fetch };
 }
 
-/** Isomorphic client: the frontend passes fetchApi, backends pass a token per call. */
+/**
+ * Isomorphic client on the types generated from the spec (openapi-fetch):
+ * the frontend passes fetchApi, backends pass a token per call. Failures
+ * throw ResponseError, as other Backstage clients do.
+ */
 export class NestedClustersClient implements NestedClustersApi {
   private readonly discoveryApi: NestedClustersClientOptions['discoveryApi'];
   private readonly fetchImpl: typeof fetch;
 
   constructor(options: NestedClustersClientOptions) {
     this.discoveryApi = options.discoveryApi;
-    this.fetchImpl = options.fetchApi
+    const fetchImpl = options.fetchApi
       ? options.fetchApi.fetch.bind(options.fetchApi)
       : fetch;
+    this.fetchImpl = async (input, init) => {
+      const response = await fetchImpl(input, init);
+      if (!response.ok) {
+        throw await ResponseError.fromResponse(response);
+      }
+      return response;
+    };
   }
 
   async listHosts(options?: RequestOptions): Promise<HostSummary[]> {
-    const body = await this.json<{ items: HostSummary[] }>(
-      'GET',
-      '/hosts',
-      options,
-    );
-    return body.items;
+    const api = await this.api(options);
+    return data(await api.GET('/hosts')).items;
   }
 
   async listProfiles(options?: RequestOptions): Promise<ProfileSummary[]> {
-    const body = await this.json<{ items: ProfileSummary[] }>(
-      'GET',
-      '/profiles',
-      options,
-    );
-    return body.items;
+    const api = await this.api(options);
+    return data(await api.GET('/profiles')).items;
   }
 
-  listClusters(
+  async listClusters(
     query: ListClustersQuery = {},
     options?: RequestOptions,
   ): Promise<ListClustersResponse> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value) {
-        params.set(key, value);
-      }
-    }
-    const search = params.size ? `?${params}` : '';
-    return this.json('GET', `/clusters${search}`, options);
+    const api = await this.api(options);
+    // Blank filters are no filters.
+    const filters = Object.fromEntries(
+      Object.entries(query).filter(([, value]) => value),
+    );
+    return data(await api.GET('/clusters', { params: { query: filters } }));
   }
 
-  getCluster(
+  async getCluster(
     host: string,
     name: string,
     options?: RequestOptions,
   ): Promise<NestedCluster> {
-    return this.json('GET', clusterPath(host, name), options);
+    const api = await this.api(options);
+    return data(
+      await api.GET('/clusters/{host}/{name}', {
+        params: { path: { host, name } },
+      }),
+    );
   }
 
-  createCluster(
+  async createCluster(
     request: CreateClusterRequest,
     options?: RequestOptions & { dryRun?: boolean },
   ): Promise<NestedCluster> {
-    const path = options?.dryRun ? '/clusters?dryRun=true' : '/clusters';
-    return this.json('POST', path, options, request);
+    const api = await this.api(options);
+    return data(
+      await api.POST('/clusters', {
+        params: { query: options?.dryRun ? { dryRun: 'true' } : {} },
+        body: request,
+      }),
+    );
   }
 
-  pauseCluster(
+  async pauseCluster(
     host: string,
     name: string,
     options?: RequestOptions,
   ): Promise<NestedCluster> {
-    return this.json('POST', `${clusterPath(host, name)}/pause`, options);
+    const api = await this.api(options);
+    return data(
+      await api.POST('/clusters/{host}/{name}/pause', {
+        params: { path: { host, name } },
+      }),
+    );
   }
 
-  resumeCluster(
+  async resumeCluster(
     host: string,
     name: string,
     options?: RequestOptions,
   ): Promise<NestedCluster> {
-    return this.json('POST', `${clusterPath(host, name)}/resume`, options);
+    const api = await this.api(options);
+    return data(
+      await api.POST('/clusters/{host}/{name}/resume', {
+        params: { path: { host, name } },
+      }),
+    );
   }
 
-  extendCluster(
+  async extendCluster(
     host: string,
     name: string,
     request: ExtendClusterRequest,
     options?: RequestOptions,
   ): Promise<NestedCluster> {
-    return this.json(
-      'POST',
-      `${clusterPath(host, name)}/extend`,
-      options,
-      request,
+    const api = await this.api(options);
+    return data(
+      await api.POST('/clusters/{host}/{name}/extend', {
+        params: { path: { host, name } },
+        body: request,
+      }),
     );
   }
 
@@ -162,60 +209,85 @@ export class NestedClustersClient implements NestedClustersApi {
     name: string,
     options?: RequestOptions,
   ): Promise<void> {
-    await this.request('DELETE', clusterPath(host, name), options);
+    const api = await this.api(options);
+    await api.DELETE('/clusters/{host}/{name}', {
+      params: { path: { host, name } },
+    });
   }
 
   async getKubeconfig(
     host: string,
     name: string,
+    options?: RequestOptions & { expiration?: string },
+  ): Promise<UserKubeconfig> {
+    const api = await this.api(options);
+    const query = options?.expiration ? { expiration: options.expiration } : {};
+    // The route serves a file by default; the JSON form carries the expiry.
+    return (
+      await api.GET('/clusters/{host}/{name}/kubeconfig', {
+        params: { path: { host, name }, query },
+        parseAs: 'json',
+      })
+    ).data as UserKubeconfig;
+  }
+
+  async getAdminKubeconfig(
+    host: string,
+    name: string,
     options?: RequestOptions,
   ): Promise<string> {
-    const response = await this.request(
-      'GET',
-      `${clusterPath(host, name)}/kubeconfig`,
-      options,
+    const api = await this.api(options);
+    return data(
+      await api.GET('/clusters/{host}/{name}/kubeconfig/admin', {
+        params: { path: { host, name } },
+        parseAs: 'text',
+      }),
     );
-    return response.text();
   }
 
-  private async json<T>(
-    method: string,
-    path: string,
+  async revokeMyAccess(
+    host: string,
+    name: string,
     options?: RequestOptions,
-    body?: unknown,
-  ): Promise<T> {
-    const response = await this.request(method, path, options, body);
-    return (await response.json()) as T;
+  ): Promise<RevokeAccessResponse> {
+    const api = await this.api(options);
+    return data(
+      await api.DELETE('/clusters/{host}/{name}/access/me', {
+        params: { path: { host, name } },
+      }),
+    );
   }
 
-  private async request(
-    method: string,
-    path: string,
+  async revokeAllAccess(
+    host: string,
+    name: string,
     options?: RequestOptions,
-    body?: unknown,
-  ): Promise<Response> {
+  ): Promise<RevokeAccessResponse> {
+    const api = await this.api(options);
+    return data(
+      await api.DELETE('/clusters/{host}/{name}/access', {
+        params: { path: { host, name } },
+      }),
+    );
+  }
+
+  private async api(options?: RequestOptions): Promise<Client<paths>> {
     const baseUrl = await this.discoveryApi.getBaseUrl(
       NESTED_CLUSTERS_PLUGIN_ID,
     );
-    const headers: Record<string, string> = {};
-    if (body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-    }
-    if (options?.token) {
-      headers.Authorization = `Bearer ${options.token}`;
-    }
-    const response = await this.fetchImpl(`${baseUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+    return createClient<paths>({
+      baseUrl,
+      fetch: request => this.fetchImpl(request),
+      // JSON answers, also from routes that serve other formats by default.
+      headers: {
+        Accept: 'application/json',
+        ...(options?.token ? { Authorization: `Bearer ${options.token}` } : {}),
+      },
     });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return response;
   }
 }
 
-function clusterPath(host: string, name: string): string {
-  return `/clusters/${encodeURIComponent(host)}/${encodeURIComponent(name)}`;
+/** The body of a successful call; failures have thrown already. */
+function data<T>(result: { data?: T }): T {
+  return result.data as T;
 }
