@@ -10,8 +10,11 @@ export interface Config {
       title?: string;
       /** API server URL; required for `serviceAccount` auth. */
       url?: string;
-      /** How vclusters get installed on this host. */
-      installer: 'capi' | 'helm-job' | 'flux';
+      /**
+       * How vclusters get installed on this host: capi, helm-job, flux, or a
+       * type a backend module adds through the installers extension point.
+       */
+      installer: string;
       /** Prefix of the namespace of each nested cluster. Default `nc-`. */
       namespacePrefix?: string;
       /** At most this many nested clusters on the host. Default 50. */

@@ -10,7 +10,12 @@ import {
   parseNestedClusterResourceRef,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { registerNestedClusterActions } from './actions/createNestedClusterActions';
-import { nestedClustersHostsServiceRef } from '@nested-clusters/plugin-nested-clusters-node';
+import {
+  BUILT_IN_INSTALLERS,
+  InstallerFactory,
+  nestedClustersHostsServiceRef,
+  nestedClustersInstallersExtensionPoint,
+} from '@nested-clusters/plugin-nested-clusters-node';
 import { ClusterAuthorizer } from './permissions/ClusterAuthorizer';
 import {
   nestedClusterPermissionResourceRef,
@@ -34,6 +39,16 @@ export const EXPIRY_TASK_ID = 'nested-clusters:expire';
 export const nestedClustersPlugin = createBackendPlugin({
   pluginId: 'nested-clusters',
   register(env) {
+    const installers = new Map<string, InstallerFactory>();
+    env.registerExtensionPoint(nestedClustersInstallersExtensionPoint, {
+      addInstaller(type, factory) {
+        if (BUILT_IN_INSTALLERS.has(type) || installers.has(type)) {
+          throw new Error(`Installer type "${type}" is already registered`);
+        }
+        installers.set(type, factory);
+      },
+    });
+
     env.registerInit({
       deps: {
         hosts: nestedClustersHostsServiceRef,
@@ -63,6 +78,7 @@ export const nestedClustersPlugin = createBackendPlugin({
         auth,
         actionsRegistry,
       }) {
+        hosts.addInstallers(installers);
         const queries = new ClusterQueries(hosts);
         const commands = new ClusterCommands(hosts, logger);
 

@@ -35,10 +35,3 @@ export type ListClustersQuery = NonNullable<
 >;
 export type CreateClusterRequest = Schemas['CreateClusterRequest'];
 export type ExtendClusterRequest = Schemas['ExtendClusterRequest'];
-
-/** Every installer type, in the spec's order. */
-export const INSTALLER_TYPES = [
-  'capi',
-  'helm-job',
-  'flux',
-] as const satisfies readonly InstallerType[];

@@ -1,8 +1,5 @@
 import { Config } from '@backstage/config';
-import {
-  INSTALLER_TYPES,
-  parseDuration,
-} from '@nested-clusters/plugin-nested-clusters-common';
+import { parseDuration } from '@nested-clusters/plugin-nested-clusters-common';
 import { z } from 'zod';
 import {
   AddonConfig,
@@ -52,9 +49,8 @@ const hostSchema = z
     name: dnsLabel(40),
     title: z.string().optional(),
     url: z.url({ protocol: /^https?$/ }).optional(),
-    installer: z.enum(INSTALLER_TYPES, {
-      error: `expected one of ${INSTALLER_TYPES.join('|')}`,
-    }),
+    // Built in: capi, helm-job, flux; modules add others (installers extension point).
+    installer: dnsLabel(63),
     // The namespace is prefix + name (≤ 40), and must stay a DNS label (≤ 63).
     namespacePrefix: z
       .string()

@@ -59,7 +59,11 @@ export { PROVISIONING_STEPS, deriveStatus } from './hosts/status';
 export { describeCluster } from './hosts/describeCluster';
 export { exposureUrl, rewriteKubeconfig } from './hosts/kubeconfig';
 export {
+  BUILT_IN_INSTALLERS,
   createInstaller,
+  nestedClustersInstallersExtensionPoint,
+  type InstallerFactory,
+  type NestedClustersInstallersExtensionPoint,
   type Installer,
   type InstallRequest,
   type ObjectPatch,

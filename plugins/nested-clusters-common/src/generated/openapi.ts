@@ -262,10 +262,10 @@ export interface components {
       | 'Deleting'
       | 'Unknown';
     /**
-     * @description How the vcluster is installed on its host
-     * @enum {string}
+     * @description How the vcluster is installed on its host: capi, helm-job, flux, or a type a backend module added through the installers extension point
+     * @example helm-job
      */
-    InstallerType: 'capi' | 'helm-job' | 'flux';
+    InstallerType: string;
     /** @description Provisioning progress through the installation steps */
     ProvisioningProgress: {
       completedSteps: number;

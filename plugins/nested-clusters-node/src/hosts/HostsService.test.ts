@@ -74,7 +74,7 @@ describe('DefaultNestedClustersHostsService', () => {
   it('lists, then follows changes through the watch', async () => {
     await addNamespace('one', 'component:default/web-shop');
     await eventually(async () => expect(await names()).toEqual(['one']));
-    expect(hosts.health('sim')).toMatchObject({
+    expect(hosts.host('sim').cache.health()).toMatchObject({
       healthy: true,
       synced: true,
       lastSyncAt: expect.any(String),
@@ -154,7 +154,7 @@ describe('DefaultNestedClustersHostsService', () => {
   it('reports a host that is down, backs off, and recovers', async () => {
     await sim.faults.setDown(true);
     await eventually(async () =>
-      expect(hosts.health('sim')).toMatchObject({
+      expect(hosts.host('sim').cache.health()).toMatchObject({
         healthy: false,
         message: expect.stringContaining('host "sim" is unreachable'),
       }),
@@ -171,7 +171,7 @@ describe('DefaultNestedClustersHostsService', () => {
     await sim.faults.setDown(false);
     await addNamespace('four');
     await eventually(async () => {
-      expect(hosts.health('sim').healthy).toBe(true);
+      expect(hosts.host('sim').cache.health().healthy).toBe(true);
       expect(await names()).toEqual(['four', 'one', 'two']);
     });
     const all = logs.lines.join('\n');

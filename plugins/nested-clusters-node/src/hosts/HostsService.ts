@@ -19,8 +19,13 @@ import {
   NestedClustersConfig,
   readNestedClustersConfig,
 } from '../config';
-import { createInstaller, Installer } from '../installers';
-import { ClusterChange, HostCache, HostHealth } from './HostCache';
+import {
+  createInstaller,
+  Installer,
+  InstallerFactory,
+  isUnregistered,
+} from '../installers';
+import { ClusterChange, HostCache } from './HostCache';
 import { HostClient } from './HostClient';
 import { exposureUrl, rewriteKubeconfig } from './kubeconfig';
 import { Backoff } from './ResourceWatcher';
@@ -57,7 +62,6 @@ export interface NestedClustersHostsService {
   hosts(): Host[];
   /** The host, or NotFoundError naming it. */
   host(name: string): Host;
-  health(host: string): HostHealth;
   /**
    * Clusters from the cache, filtered by host, component or owner through
    * indexes. Hosts that are unreachable are listed in hostErrors.
@@ -68,6 +72,11 @@ export interface NestedClustersHostsService {
   }>;
   /** One cluster from the cache; 503 naming the host when it is down. */
   getCluster(host: string, name: string): Promise<NestedCluster | undefined>;
+  /**
+   * Installer types added by modules through the nested-clusters plugin's
+   * installers extension point; hosts configured with them start using them.
+   */
+  addInstallers(installers: ReadonlyMap<string, InstallerFactory>): void;
   /** Subscribes to cluster changes; returns the unsubscribe function. */
   subscribe(listener: (event: NestedClusterEvent) => void): () => void;
   /**
@@ -100,29 +109,60 @@ export class DefaultNestedClustersHostsService
   private readonly byOwner = new Map<string, Set<string>>();
   private readonly firstSyncTimeoutMs: number;
   private readonly logger: LoggerService;
+  private readonly options: HostsServiceOptions;
+  private started = false;
 
   constructor(options: HostsServiceOptions) {
+    this.options = options;
     this.config = options.config;
     this.logger = options.logger;
     this.firstSyncTimeoutMs = options.firstSyncTimeoutMs ?? 5_000;
     for (const config of options.config.hosts) {
-      const client = new HostClient(config);
-      const installer = createInstaller(config);
-      const cache = new HostCache(
-        config,
-        client,
-        installer,
-        options.backoff ?? DEFAULT_BACKOFF,
-        options.logger.child({ host: config.name }),
-        change => this.onChange(change),
-        options.installTimeoutMs ??
-          parseDuration(options.config.installTimeout)!,
+      this.byName.set(
+        config.name,
+        this.createHost(config, createInstaller(config)),
       );
-      this.byName.set(config.name, { config, client, installer, cache });
+    }
+  }
+
+  private createHost(config: HostConfig, installer: Installer): Host {
+    const client = new HostClient(config);
+    const cache = new HostCache(
+      config,
+      client,
+      installer,
+      this.options.backoff ?? DEFAULT_BACKOFF,
+      this.logger.child({ host: config.name }),
+      change => this.onChange(change),
+      this.options.installTimeoutMs ??
+        parseDuration(this.config.installTimeout)!,
+    );
+    return { config, client, installer, cache };
+  }
+
+  addInstallers(installers: ReadonlyMap<string, InstallerFactory>): void {
+    for (const host of this.byName.values()) {
+      if (
+        !isUnregistered(host.installer) ||
+        !installers.has(host.config.installer)
+      ) {
+        continue;
+      }
+      // The placeholder's cache only ever failed on the installer watch.
+      host.cache.stop();
+      const ready = this.createHost(
+        host.config,
+        createInstaller(host.config, installers),
+      );
+      this.byName.set(host.config.name, ready);
+      if (this.started) {
+        ready.cache.start();
+      }
     }
   }
 
   start(): void {
+    this.started = true;
     for (const host of this.byName.values()) {
       host.cache.start();
     }
@@ -134,6 +174,7 @@ export class DefaultNestedClustersHostsService
   }
 
   stop(): void {
+    this.started = false;
     for (const host of this.byName.values()) {
       host.cache.stop();
     }
@@ -149,10 +190,6 @@ export class DefaultNestedClustersHostsService
       throw new NotFoundError(`No host named "${name}"`);
     }
     return host;
-  }
-
-  health(name: string): HostHealth {
-    return this.host(name).cache.health();
   }
 
   async listClusters(query: ClusterQuery = {}) {

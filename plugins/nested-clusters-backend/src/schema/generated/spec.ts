@@ -470,8 +470,9 @@ export const spec = {
       },
       InstallerType: {
         type: 'string',
-        description: 'How the vcluster is installed on its host',
-        enum: ['capi', 'helm-job', 'flux'],
+        description:
+          'How the vcluster is installed on its host: capi, helm-job, flux, or a type a backend module added through the installers extension point',
+        example: 'helm-job',
       },
       ProvisioningProgress: {
         type: 'object',
