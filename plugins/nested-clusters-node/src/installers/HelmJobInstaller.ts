@@ -89,6 +89,9 @@ export class HelmJobInstaller implements Installer {
                 {
                   name: 'vcluster',
                   image: `${this.image}:${request.chartVersion}`,
+                  // The image has no ENTRYPOINT, only `CMD /usr/local/bin/vcluster`
+                  // (Dockerfile.cli.release): args alone would replace the CLI.
+                  command: ['/usr/local/bin/vcluster'],
                   args: [
                     'create',
                     name,

@@ -26,6 +26,7 @@ describe('HelmJobInstaller', () => {
             containers: [
               {
                 image: 'ghcr.io/loft-sh/vcluster-cli:0.36.1',
+                command: ['/usr/local/bin/vcluster'],
                 args: [
                   'create',
                   'demo',
