@@ -9,6 +9,7 @@
  * `node scripts/generate.js --check` writes nothing and fails when a generated
  * file is stale (the package's tests run it).
  */
+/* eslint-disable no-console */
 const { readFileSync, writeFileSync, mkdirSync } = require('node:fs');
 const { dirname, relative, resolve } = require('node:path');
 const { pathToFileURL } = require('node:url');

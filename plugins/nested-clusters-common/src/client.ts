@@ -1,3 +1,5 @@
+// openapi-fetch names its methods after the HTTP verbs (GET, POST, DELETE).
+/* eslint-disable new-cap */
 import { ResponseError } from '@backstage/errors';
 import createClient, { Client } from 'openapi-fetch';
 import type { paths } from './generated/openapi';

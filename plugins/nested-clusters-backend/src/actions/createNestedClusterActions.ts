@@ -123,15 +123,15 @@ export function registerNestedClusterActions(
     },
   });
 
-  const lifecycleAction = (spec: {
+  const lifecycleAction = (definition: {
     verb: 'pause' | 'resume';
     title: string;
     description: string;
   }) =>
     actionsRegistry.register({
-      name: `${spec.verb}-nested-cluster`,
-      title: spec.title,
-      description: spec.description,
+      name: `${definition.verb}-nested-cluster`,
+      title: definition.title,
+      description: definition.description,
       // Reversible (data stays on the volume); repeating it changes nothing more.
       attributes: { readOnly: false, destructive: false, idempotent: true },
       schema: {
@@ -140,7 +140,7 @@ export function registerNestedClusterActions(
       },
       action: async ({ input, credentials }) => ({
         output: {
-          cluster: await access[spec.verb](caller(credentials), input),
+          cluster: await access[definition.verb](caller(credentials), input),
         },
       }),
     });

@@ -21,26 +21,12 @@ export const BUILT_IN_INSTALLERS: ReadonlyMap<string, InstallerFactory> =
     ['flux', host => new FluxInstaller(host.flux?.sourceRef)],
   ]);
 
-/**
- * The installer a host is configured with, or, for a type nobody registered,
- * one that fails every use with an error naming the type: the host then
- * reports that as its health, and the other hosts are not affected.
- */
-export function createInstaller(
-  host: HostConfig,
-  added: ReadonlyMap<string, InstallerFactory> = new Map(),
-): Installer {
-  const factory =
-    BUILT_IN_INSTALLERS.get(host.installer) ?? added.get(host.installer);
-  return factory ? factory(host) : unregisteredInstaller(host);
-}
+const UNREGISTERED = Symbol('unregistered installer');
 
 /** Whether the host waits for an installer type that no module has added. */
 export function isUnregistered(installer: Installer): boolean {
   return UNREGISTERED in installer;
 }
-
-const UNREGISTERED = Symbol('unregistered installer');
 
 function unregisteredInstaller(host: HostConfig): Installer {
   const fail = (): never => {
@@ -70,4 +56,18 @@ function unregisteredInstaller(host: HostConfig): Installer {
     },
     { [UNREGISTERED]: true },
   );
+}
+
+/**
+ * The installer a host is configured with, or, for a type nobody registered,
+ * one that fails every use with an error naming the type: the host then
+ * reports that as its health, and the other hosts are not affected.
+ */
+export function createInstaller(
+  host: HostConfig,
+  added: ReadonlyMap<string, InstallerFactory> = new Map(),
+): Installer {
+  const factory =
+    BUILT_IN_INSTALLERS.get(host.installer) ?? added.get(host.installer);
+  return factory ? factory(host) : unregisteredInstaller(host);
 }
