@@ -183,7 +183,9 @@ describe('DefaultNestedClustersHostsService', () => {
     expect(() =>
       readNestedClustersConfig(
         mockServices.rootConfig({
-          data: { nestedClusters: { hosts: [{ name: 'x', installer: 'y' }] } },
+          data: {
+            nestedClusters: { hosts: [{ name: 'x', installer: 'Helm Job' }] },
+          },
         }),
       ),
     ).toThrow('nestedClusters.hosts[0].installer');
