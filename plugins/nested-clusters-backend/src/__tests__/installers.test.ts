@@ -123,7 +123,7 @@ describe('the installers extension point', () => {
         healthy: false,
       });
       expect(byName.nobody.message).toContain(
-        'installer type "not-registered", which is not registered',
+        'installer type "not-registered" is not registered',
       );
     });
   });

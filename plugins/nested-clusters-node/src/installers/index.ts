@@ -31,9 +31,9 @@ export function isUnregistered(installer: Installer): boolean {
 function unregisteredInstaller(host: HostConfig): Installer {
   const fail = (): never => {
     throw new ServiceUnavailableError(
-      `host "${host.name}" uses installer type "${
+      `installer type "${
         host.installer
-      }", which is not registered: add the backend module that provides it (built-in types: ${[
+      }" is not registered: add the backend module that provides it (built-in types: ${[
         ...BUILT_IN_INSTALLERS.keys(),
       ].join(', ')})`,
     );
