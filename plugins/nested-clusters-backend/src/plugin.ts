@@ -26,6 +26,7 @@ import { ClusterExpiry } from './services/ClusterExpiry';
 import { ClusterOwnership } from './permissions/ClusterOwnership';
 import { ClusterAccess } from './services/ClusterAccess';
 import { ClusterCommands } from './services/ClusterCommands';
+import { AddonStatusTracker } from './services/AddonStatusTracker';
 import { ClusterQueries } from './services/ClusterQueries';
 import { CreatePlanner } from './services/CreatePlanner';
 
@@ -56,6 +57,7 @@ export const nestedClustersPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         auditor: coreServices.auditor,
         logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
@@ -70,6 +72,7 @@ export const nestedClustersPlugin = createBackendPlugin({
         httpAuth,
         auditor,
         logger,
+        lifecycle,
         permissions,
         permissionsRegistry,
         scheduler,
@@ -79,7 +82,9 @@ export const nestedClustersPlugin = createBackendPlugin({
         actionsRegistry,
       }) {
         hosts.addInstallers(installers);
-        const queries = new ClusterQueries(hosts);
+        const addons = new AddonStatusTracker({ hosts, logger });
+        lifecycle.addShutdownHook(() => addons.stop());
+        const queries = new ClusterQueries(hosts, addons);
         const commands = new ClusterCommands(hosts, logger);
 
         permissionsRegistry.addResourceType({

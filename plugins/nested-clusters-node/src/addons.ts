@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
+import { AddonSummary } from '@nested-clusters/plugin-nested-clusters-common';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -173,4 +174,45 @@ export function manifestsProblem(text: string): string | undefined {
     objects++;
   }
   return objects === 0 ? 'no Kubernetes objects' : undefined;
+}
+
+/** What the API shows of an add-on: its kind, and a chart's coordinates (never its values). */
+export function addonSummary(addon: AddonConfig): AddonSummary {
+  return isChartAddon(addon)
+    ? {
+        name: addon.name,
+        type: 'chart',
+        chart: { name: addon.chart.name, version: addon.chart.version },
+        release: chartRelease(addon),
+      }
+    : { name: addon.name, type: 'manifests' };
+}
+
+const summariesSchema = z.array(
+  z.object({
+    name: z.string(),
+    type: z.enum(['manifests', 'chart']),
+    chart: z.object({ name: z.string(), version: z.string() }).optional(),
+    release: z.object({ name: z.string(), namespace: z.string() }).optional(),
+  }),
+);
+
+/** The namespace annotation that records a new cluster's add-ons. */
+export function addonsAnnotation(addons: AddonConfig[]): string | undefined {
+  return addons.length ? JSON.stringify(addons.map(addonSummary)) : undefined;
+}
+
+/** The add-ons recorded on a namespace; nothing for a missing or unreadable annotation. */
+export function parseAddonsAnnotation(
+  value: string | undefined,
+): AddonSummary[] {
+  if (!value) {
+    return [];
+  }
+  try {
+    const parsed = summariesSchema.safeParse(JSON.parse(value));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
 }

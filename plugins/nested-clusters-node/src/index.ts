@@ -15,6 +15,8 @@ export {
   type ReadConfigOptions,
 } from './config';
 export {
+  addonsAnnotation,
+  addonSummary,
   chartRelease,
   isChartAddon,
   type AddonConfig,

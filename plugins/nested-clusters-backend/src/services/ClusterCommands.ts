@@ -6,6 +6,7 @@ import {
   parseDuration,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import {
+  addonsAnnotation,
   ANNOTATIONS,
   CLUSTER_NAME_LABEL,
   deriveStatus,
@@ -264,6 +265,11 @@ function namespaceManifest(plan: CreatePlan): KubernetesObject {
   };
   if (plan.component) {
     annotations[ANNOTATIONS.component] = plan.component;
+  }
+  // Later changes to the profile's add-ons leave this cluster as it was made.
+  const addons = addonsAnnotation(plan.profile.addons);
+  if (addons) {
+    annotations[ANNOTATIONS.addons] = addons;
   }
   return {
     apiVersion: 'v1',

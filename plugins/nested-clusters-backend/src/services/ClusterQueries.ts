@@ -8,9 +8,11 @@ import {
   ProfileSummary,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import {
+  addonSummary,
   Host,
   NestedClustersHostsService,
 } from '@nested-clusters/plugin-nested-clusters-node';
+import { AddonStatusTracker } from './AddonStatusTracker';
 
 /** A create submits its installer within seconds; one stuck this long was cut off. */
 const ABANDONED_CREATE_AFTER_MS = 10 * 60_000;
@@ -20,7 +22,11 @@ const ABANDONED_CREATE_AFTER_MS = 10 * 60_000;
  * watch cache and configuration, never from a host's API directly.
  */
 export class ClusterQueries {
-  constructor(private readonly hosts: NestedClustersHostsService) {}
+  constructor(
+    private readonly hosts: NestedClustersHostsService,
+    /** Adds the add-ons' phases to clusters; without it they stay as recorded at creation. */
+    private readonly addons?: AddonStatusTracker,
+  ) {}
 
   listHosts(): HostSummary[] {
     return this.hosts.hosts().map(({ config, cache }) => {
@@ -47,14 +53,15 @@ export class ClusterQueries {
       chartVersion: p.chartVersion,
       ttl: p.ttl,
       maxTtl: p.maxTtl,
+      addons: p.addons.map(addonSummary),
     }));
   }
 
-  listClusters(query: ListClustersQuery): Promise<ListClustersResponse> {
+  async listClusters(query: ListClustersQuery): Promise<ListClustersResponse> {
     if (query.host) {
       this.knownHost(query.host, 'host');
     }
-    return this.hosts.listClusters({
+    const { items, hostErrors } = await this.hosts.listClusters({
       host: query.host,
       component:
         query.entityRef &&
@@ -66,6 +73,7 @@ export class ClusterQueries {
           defaultKind: 'group',
         }),
     });
+    return { items: items.map(c => this.withAddons(c)), hostErrors };
   }
 
   /** A cluster from the cache, or NotFoundError; 503 when its host is down. */
@@ -76,7 +84,11 @@ export class ClusterQueries {
         `No nested cluster named "${name}" on host "${host}"`,
       );
     }
-    return cluster;
+    return this.withAddons(cluster);
+  }
+
+  private withAddons(cluster: NestedCluster): NestedCluster {
+    return this.addons ? this.addons.withAddons(cluster) : cluster;
   }
 
   /** Clusters whose expires-at has passed, on hosts that can be reached. */

@@ -2,6 +2,7 @@ import {
   InstallerType,
   NestedCluster,
 } from '@nested-clusters/plugin-nested-clusters-common';
+import { parseAddonsAnnotation } from '../addons';
 import { ANNOTATIONS, NamespaceRecord, StatefulSetRecord } from './records';
 import { DerivedStatus } from './status';
 
@@ -40,6 +41,10 @@ export function describeCluster(options: {
   }
   if (a[ANNOTATIONS.component]) {
     cluster.component = a[ANNOTATIONS.component];
+  }
+  const addons = parseAddonsAnnotation(a[ANNOTATIONS.addons]);
+  if (addons.length) {
+    cluster.addons = addons.map(addon => ({ ...addon, phase: 'Pending' }));
   }
   const version = statefulSet?.image?.split(':')[1];
   if (version) {

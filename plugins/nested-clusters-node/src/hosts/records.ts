@@ -21,6 +21,8 @@ export const ANNOTATIONS = {
   deletingSince: `${ANNOTATION_PREFIX}deleting-since`,
   /** Set on the StatefulSet by resume, to tell Resuming from Provisioning. */
   resumedAt: `${ANNOTATION_PREFIX}resumed-at`,
+  /** The add-ons the cluster was created with (JSON), whatever its profile says now. */
+  addons: `${ANNOTATION_PREFIX}addons`,
 } as const;
 
 /** The vcluster CLI's pause annotations (pkg/lifecycle). */
