@@ -46,7 +46,7 @@ async function createCluster(
       entityRef: `component:default/${component}`,
     },
   });
-  expect(created.status()).toBe(202);
+  expect(created.status(), await created.text()).toBe(202);
 }
 
 async function signInAsGuest(page: Page) {
@@ -69,15 +69,34 @@ async function downloadKubeconfig(
     .getByRole('button', { name: `Download kubeconfig of ${name}` })
     .click();
   const dialog = page.getByRole('dialog');
+  const refused = dialog.getByRole('alert');
   return Promise.race([
     downloading,
     dialog.waitFor().then(async () => {
       await dialog
         .getByRole('button', { name: 'Download', exact: true })
         .click();
-      return downloading;
+      return Promise.race([
+        downloading,
+        // Fail with the backend's reason instead of waiting for the timeout.
+        refused.waitFor().then(async () => {
+          throw new Error(`No kubeconfig: ${await refused.textContent()}`);
+        }),
+      ]);
     }),
   ]);
+}
+
+/** Deletes the test's clusters even when it failed, so reruns stay under the owner's quota. */
+async function deleteClusters(
+  request: APIRequestContext,
+  headers: Record<string, string>,
+  names: string[],
+) {
+  for (const name of names) {
+    const deleted = await request.delete(`${API}/${HOST}/${name}`, { headers });
+    expect([202, 404]).toContain(deleted.status());
+  }
 }
 
 test('search leads to the cluster page: overview card, kubeconfig and Kubernetes tab', async ({
@@ -87,8 +106,15 @@ test('search leads to the cluster page: overview card, kubeconfig and Kubernetes
   const name = `page-${Date.now().toString(36)}`;
   const headers = await guestHeaders(request);
   await createCluster(request, headers, name, 'web-shop');
-  await signInAsGuest(page);
+  try {
+    await signInAsGuest(page);
+    await searchOpenAndUse(page, name);
+  } finally {
+    await deleteClusters(request, headers, [name]);
+  }
+});
 
+async function searchOpenAndUse(page: Page, name: string) {
   await test.step('search for the name finds the cluster once', async () => {
     // The collator runs every 30 s; search until the cluster is indexed.
     const results = page.getByRole('link', { name: new RegExp(name) });
@@ -164,10 +190,7 @@ test('search leads to the cluster page: overview card, kubeconfig and Kubernetes
       fullPage: true,
     });
   });
-
-  const deleted = await request.delete(`${API}/${HOST}/${name}`, { headers });
-  expect(deleted.status()).toBe(202);
-});
+}
 
 test("the card's New cluster action creates a second cluster for a component", async ({
   page,
@@ -178,8 +201,20 @@ test("the card's New cluster action creates a second cluster for a component", a
   const second = `second-${Date.now().toString(36)}`;
   const headers = await guestHeaders(request);
   await createCluster(request, headers, first, component);
-  await signInAsGuest(page);
+  try {
+    await signInAsGuest(page);
+    await createSecondFromCard(page, component, first, second);
+  } finally {
+    await deleteClusters(request, headers, [first, second]);
+  }
+});
 
+async function createSecondFromCard(
+  page: Page,
+  component: string,
+  first: string,
+  second: string,
+) {
   const card = page.getByRole('region', { name: 'Nested clusters' });
   await page.goto(`/catalog/default/component/${component}`);
   await expect(card.getByTestId(`${HOST}/${first}`)).toBeVisible();
@@ -190,7 +225,7 @@ test("the card's New cluster action creates a second cluster for a component", a
   );
   // The component comes filled in from the card.
   await expect(page.getByRole('textbox', { name: 'Component' })).toHaveValue(
-    component,
+    `component:default/${component}`,
   );
   await page.getByRole('textbox', { name: 'Cluster name' }).fill(second);
   await page.getByRole('button', { name: 'Review' }).click();
@@ -201,12 +236,6 @@ test("the card's New cluster action creates a second cluster for a component", a
 
   await expect(card.getByTestId(`${HOST}/${first}`)).toBeVisible();
   await expect(card.getByTestId(`${HOST}/${second}`)).toBeVisible();
+  await page.mouse.move(0, 0);
   await card.screenshot({ path: `${SCREENSHOTS}/card-new-cluster.png` });
-
-  for (const name of [first, second]) {
-    const deleted = await request.delete(`${API}/${HOST}/${name}`, {
-      headers,
-    });
-    expect(deleted.status()).toBe(202);
-  }
-});
+}
