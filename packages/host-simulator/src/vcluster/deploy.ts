@@ -221,39 +221,6 @@ export function deployController(
     return isJsonObject(parsed) ? parsed : {};
   };
 
-  const start = (namespace: string, name: string, attempt = 0) => {
-    const key = `${namespace}/${name}`;
-    const cluster = serving(namespace, name);
-    if (!cluster) {
-      // The nested API comes up a moment after the pod is Ready (kubeconfigMs).
-      if (attempt < 20) {
-        host.runtime.enqueue(
-          `deploy/${key}`,
-          () => start(namespace, name, attempt + 1),
-          host.delays().kubeconfigMs,
-        );
-      }
-      return;
-    }
-    if (runs.get(key)?.cluster === cluster && !runs.get(key)?.cancelled) {
-      return;
-    }
-    const values = valuesOf(namespace, name);
-    const manifests = getPath(values, 'experimental.deploy.vcluster.manifests');
-    const charts = helmEntries(values);
-    const manifestsText = typeof manifests === 'string' ? manifests : '';
-    if (!manifestsText && charts.length === 0) {
-      return;
-    }
-    const run: Run = { cluster, cancelled: false };
-    runs.set(key, run);
-    deployManifests(cluster, manifestsText, charts.length);
-    // The runtime logs what fails (a nested cluster stopped mid-install, say).
-    host.runtime.after(0, `deploy-charts/${key}`, () =>
-      installCharts(run, charts),
-    );
-  };
-
   const writeStatus = (cluster: Cluster, status: DeployStatus) => {
     const { api, kinds } = cluster.context;
     const existing = api.tryGet(
@@ -327,6 +294,18 @@ export function deployController(
     writeStatus(cluster, withOverallPhase(status, wantedCharts, error));
   };
 
+  /** A failed helm command as pkg/helm reports it (errorExecutingHelm). */
+  const helmError = (entry: HelmEntry, upgrade: boolean) =>
+    `error executing helm ${upgrade ? 'upgrade' : 'install'} ${
+      entry.release.name
+    } /tmp/${entry.chart.name}-${
+      entry.chart.version
+    }.tgz --create-namespace --namespace ${entry.release.namespace}${
+      upgrade ? ' --install' : ''
+    }: Error: ${
+      upgrade ? 'UPGRADE' : 'INSTALLATION'
+    } FAILED: context deadline exceeded`;
+
   /** ProcessHelmChart, retried like start.go until every chart is installed. */
   const installCharts = async (run: Run, entries: HelmEntry[]) => {
     while (!run.cancelled) {
@@ -378,17 +357,38 @@ export function deployController(
     }
   };
 
-  /** A failed helm command as pkg/helm reports it (errorExecutingHelm). */
-  const helmError = (entry: HelmEntry, upgrade: boolean) =>
-    `error executing helm ${upgrade ? 'upgrade' : 'install'} ${
-      entry.release.name
-    } /tmp/${entry.chart.name}-${
-      entry.chart.version
-    }.tgz --create-namespace --namespace ${entry.release.namespace}${
-      upgrade ? ' --install' : ''
-    }: Error: ${
-      upgrade ? 'UPGRADE' : 'INSTALLATION'
-    } FAILED: context deadline exceeded`;
+  const start = (namespace: string, name: string, attempt = 0) => {
+    const key = `${namespace}/${name}`;
+    const cluster = serving(namespace, name);
+    if (!cluster) {
+      // The nested API comes up a moment after the pod is Ready (kubeconfigMs).
+      if (attempt < 20) {
+        host.runtime.enqueue(
+          `deploy/${key}`,
+          () => start(namespace, name, attempt + 1),
+          host.delays().kubeconfigMs,
+        );
+      }
+      return;
+    }
+    if (runs.get(key)?.cluster === cluster && !runs.get(key)?.cancelled) {
+      return;
+    }
+    const values = valuesOf(namespace, name);
+    const manifests = getPath(values, 'experimental.deploy.vcluster.manifests');
+    const charts = helmEntries(values);
+    const manifestsText = typeof manifests === 'string' ? manifests : '';
+    if (!manifestsText && charts.length === 0) {
+      return;
+    }
+    const run: Run = { cluster, cancelled: false };
+    runs.set(key, run);
+    deployManifests(cluster, manifestsText, charts.length);
+    // The runtime logs what fails (a nested cluster stopped mid-install, say).
+    host.runtime.after(0, `deploy-charts/${key}`, () =>
+      installCharts(run, charts),
+    );
+  };
 
   const unsubscribe = host.store.subscribe(e => {
     const { namespace, name, labels } = e.object.metadata;
@@ -494,6 +494,13 @@ function applyManifests(cluster: Cluster, text: string, last: string) {
   }
 }
 
+function releaseDescription(status: 'deployed' | 'failed', version: number) {
+  if (status === 'failed') {
+    return 'Release failed: context deadline exceeded';
+  }
+  return version > 1 ? 'Upgrade complete' : 'Install complete';
+}
+
 function releaseRecords(cluster: Cluster, entry: HelmEntry) {
   const { api, kinds, store } = cluster.context;
   return store
@@ -549,12 +556,7 @@ function writeRelease(
       status,
       first_deployed: now,
       last_deployed: now,
-      description:
-        status === 'deployed'
-          ? version > 1
-            ? 'Upgrade complete'
-            : 'Install complete'
-          : 'Release failed: context deadline exceeded',
+      description: releaseDescription(status, version),
     },
     chart: {
       metadata: { name: entry.chart.name, version: entry.chart.version },
