@@ -75,6 +75,16 @@ export interface Config {
       /** vcluster.yaml fragment merged under the plugin-controlled values. */
       values?: { [key: string]: unknown };
       /**
+       * What the kubeconfig a user downloads may do: it holds a token of the
+       * user's own ServiceAccount inside the nested cluster.
+       */
+      access?: {
+        /** ClusterRole bound to users' ServiceAccounts. Default `cluster-admin`. */
+        clusterRole?: 'cluster-admin' | 'edit' | 'view';
+        /** Lifetime of a downloaded token, from 10m to 24h. Default 8h; users may ask for less. */
+        tokenExpiration?: string;
+      };
+      /**
        * What vcluster deploys inside each new cluster of this profile
        * (`experimental.deploy.vcluster`). Changing them affects new clusters only.
        */

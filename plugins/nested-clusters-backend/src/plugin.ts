@@ -25,6 +25,7 @@ import { createRouter } from './router';
 import { ClusterExpiry } from './services/ClusterExpiry';
 import { ClusterOwnership } from './permissions/ClusterOwnership';
 import { ClusterAccess } from './services/ClusterAccess';
+import { NestedUserAccess } from './services/UserAccess';
 import { ClusterCommands } from './services/ClusterCommands';
 import { AddonStatusTracker } from './services/AddonStatusTracker';
 import { ClusterQueries } from './services/ClusterQueries';
@@ -85,7 +86,8 @@ export const nestedClustersPlugin = createBackendPlugin({
         const addons = new AddonStatusTracker({ hosts, logger });
         lifecycle.addShutdownHook(() => addons.stop());
         const queries = new ClusterQueries(hosts, addons);
-        const commands = new ClusterCommands(hosts, logger);
+        const userAccess = new NestedUserAccess(hosts);
+        const commands = new ClusterCommands(hosts, logger, userAccess);
 
         permissionsRegistry.addResourceType({
           resourceRef: nestedClusterPermissionResourceRef,
@@ -121,6 +123,7 @@ export const nestedClustersPlugin = createBackendPlugin({
             new ClusterOwnership(userInfo),
           ),
           commands,
+          userAccess,
         });
 
         const expiry = new ClusterExpiry(queries, commands, auditor, logger);

@@ -89,6 +89,48 @@ const hostSchema = z
     path: ['url'],
   });
 
+/** The ClusterRoles a profile may give users' ServiceAccounts (kubernetes' default roles). */
+export const ACCESS_CLUSTER_ROLES = ['cluster-admin', 'edit', 'view'] as const;
+
+/** TokenRequest refuses less than 10 minutes; the plugin hands out at most a day. */
+export const MIN_TOKEN_EXPIRATION = '10m';
+export const MAX_TOKEN_EXPIRATION = '24h';
+
+/** A token lifetime within what the plugin hands out. */
+export function tokenExpirationProblem(value: string): string | undefined {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    return 'expected a duration such as 30m or 8h';
+  }
+  if (
+    ms < parseDuration(MIN_TOKEN_EXPIRATION)! ||
+    ms > parseDuration(MAX_TOKEN_EXPIRATION)!
+  ) {
+    return `expected a duration from ${MIN_TOKEN_EXPIRATION} to ${MAX_TOKEN_EXPIRATION}`;
+  }
+  return undefined;
+}
+
+/** What a downloaded (per-user) kubeconfig may do, and for how long. */
+const accessSchema = z
+  .object({
+    clusterRole: z
+      .enum(ACCESS_CLUSTER_ROLES, {
+        error: `expected one of ${ACCESS_CLUSTER_ROLES.join('|')}`,
+      })
+      .default('cluster-admin'),
+    tokenExpiration: z
+      .string()
+      .superRefine((value, ctx) => {
+        const problem = tokenExpirationProblem(value);
+        if (problem) {
+          ctx.addIssue({ code: 'custom', message: problem });
+        }
+      })
+      .default('8h'),
+  })
+  .default({ clusterRole: 'cluster-admin', tokenExpiration: '8h' });
+
 const profileSchema = z
   .object({
     name: dnsLabel(40),
@@ -103,6 +145,7 @@ const profileSchema = z
     ttl: duration,
     maxTtl: duration,
     values: z.record(z.string(), z.unknown()).default({}),
+    access: accessSchema,
     /** Manifests and Helm charts vcluster deploys inside each new cluster. */
     addons: z.array(addonSchema).default([]),
   })
@@ -171,6 +214,7 @@ const nestedClustersSchema = z
 
 export type HostAuthConfig = z.infer<typeof hostAuthSchema>;
 export type HostConfig = z.infer<typeof hostSchema>;
+export type ProfileAccessConfig = z.infer<typeof accessSchema>;
 /** A profile, its manifests add-ons loaded (files read, YAML checked). */
 export type ProfileConfig = Omit<z.infer<typeof profileSchema>, 'addons'> & {
   addons: AddonConfig[];

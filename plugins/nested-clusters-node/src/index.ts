@@ -12,6 +12,11 @@ export {
   type HostConfig,
   type NestedClustersConfig,
   type ProfileConfig,
+  type ProfileAccessConfig,
+  ACCESS_CLUSTER_ROLES,
+  MAX_TOKEN_EXPIRATION,
+  MIN_TOKEN_EXPIRATION,
+  tokenExpirationProblem,
   type ReadConfigOptions,
 } from './config';
 export {
@@ -60,6 +65,11 @@ export {
 export { PROVISIONING_STEPS, deriveStatus } from './hosts/status';
 export { describeCluster } from './hosts/describeCluster';
 export { exposureUrl, rewriteKubeconfig } from './hosts/kubeconfig';
+export {
+  adminKubeConfig,
+  createOrKeep,
+  deleteIfPresent,
+} from './hosts/nestedAdmin';
 export {
   BUILT_IN_INSTALLERS,
   createInstaller,

@@ -11,18 +11,22 @@ import {
   ListClustersQuery,
   ListClustersResponse,
   NestedCluster,
+  nestedClusterAdminKubeconfigPermission,
   nestedClusterCreatePermission,
   nestedClusterDeletePermission,
   nestedClusterKubeconfigPermission,
   nestedClusterReadPermission,
   nestedClusterUpdatePermission,
   NestedClusterPermission,
+  RevokeAccessResponse,
+  UserKubeconfig,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { ClusterAuthorizer } from '../permissions/ClusterAuthorizer';
 import { audited } from './audit';
 import { ClusterCommands } from './ClusterCommands';
 import { ClusterQueries } from './ClusterQueries';
 import { CreatePlanner } from './CreatePlanner';
+import { UserAccessService } from './UserAccess';
 
 export type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
@@ -48,9 +52,24 @@ const OPERATIONS = {
   resume: { permission: nestedClusterUpdatePermission, severity: 'low' },
   extend: { permission: nestedClusterUpdatePermission, severity: 'low' },
   delete: { permission: nestedClusterDeletePermission, severity: 'high' },
+  /** The caller's own short-lived, revocable credential. */
   kubeconfig: {
     permission: nestedClusterKubeconfigPermission,
+    severity: 'medium',
+  },
+  /** The vcluster's admin credential: lives as long as the cluster, cannot be revoked. */
+  'kubeconfig-admin': {
+    permission: nestedClusterAdminKubeconfigPermission,
     severity: 'high',
+  },
+  /** Everyone who may read a cluster may give up their own access. */
+  'revoke-access': {
+    permission: nestedClusterReadPermission,
+    severity: 'medium',
+  },
+  'revoke-all-access': {
+    permission: nestedClusterUpdatePermission,
+    severity: 'medium',
   },
 } satisfies Record<
   string,
@@ -66,6 +85,7 @@ export interface ClusterAccessOptions {
   queries: ClusterQueries;
   planner: CreatePlanner;
   commands: ClusterCommands;
+  userAccess: UserAccessService;
 }
 
 /**
@@ -80,6 +100,7 @@ export class ClusterAccess {
   private readonly queries: ClusterQueries;
   private readonly planner: CreatePlanner;
   private readonly commands: ClusterCommands;
+  private readonly userAccess: UserAccessService;
 
   constructor(options: ClusterAccessOptions) {
     this.authorizer = options.authorizer;
@@ -87,6 +108,7 @@ export class ClusterAccess {
     this.queries = options.queries;
     this.planner = options.planner;
     this.commands = options.commands;
+    this.userAccess = options.userAccess;
   }
 
   /** The clusters the caller may read; unreachable hosts are listed in hostErrors. */
@@ -171,10 +193,70 @@ export class ClusterAccess {
     );
   }
 
-  /** The cluster's admin kubeconfig; it holds credentials, so it is audited. */
-  kubeconfig(caller: Caller, target: ClusterTarget): Promise<string> {
-    return this.onCluster(caller, 'kubeconfig', target, cluster =>
-      this.commands.kubeconfig(cluster),
+  /**
+   * A kubeconfig of the caller's own ServiceAccount. The audit event names
+   * the ServiceAccount and the expiry, never the token.
+   */
+  kubeconfig(
+    caller: Caller,
+    target: ClusterTarget,
+    options: { expiration?: string } = {},
+  ): Promise<UserKubeconfig> {
+    const user = caller.credentials.principal.userEntityRef;
+    return this.onCluster(
+      caller,
+      'kubeconfig',
+      target,
+      cluster => this.userAccess.issue(cluster, user, options),
+      {
+        meta: { serviceAccount: this.userAccess.serviceAccountOf(user) },
+        result: issued => ({
+          serviceAccount: issued.serviceAccount,
+          clusterRole: issued.clusterRole,
+          expiresAt: issued.expiresAt,
+        }),
+      },
+    );
+  }
+
+  /** The vcluster's admin kubeconfig (Secret `vc-<name>`). */
+  adminKubeconfig(caller: Caller, target: ClusterTarget): Promise<string> {
+    return this.onCluster(caller, 'kubeconfig-admin', target, cluster =>
+      this.commands.adminKubeconfig(cluster),
+    );
+  }
+
+  /** Deletes the caller's ServiceAccount, which invalidates its tokens. */
+  revokeMyAccess(
+    caller: Caller,
+    target: ClusterTarget,
+  ): Promise<RevokeAccessResponse> {
+    const user = caller.credentials.principal.userEntityRef;
+    return this.onCluster(
+      caller,
+      'revoke-access',
+      target,
+      async cluster => ({
+        revoked: await this.userAccess.revoke(cluster, user),
+      }),
+      {
+        meta: { serviceAccount: this.userAccess.serviceAccountOf(user) },
+        result: ({ revoked }) => ({ revoked }),
+      },
+    );
+  }
+
+  /** Deletes every user's ServiceAccount in the cluster. */
+  revokeAllAccess(
+    caller: Caller,
+    target: ClusterTarget,
+  ): Promise<RevokeAccessResponse> {
+    return this.onCluster(
+      caller,
+      'revoke-all-access',
+      target,
+      async cluster => ({ revoked: await this.userAccess.revokeAll(cluster) }),
+      { result: ({ revoked }) => ({ revoked }) },
     );
   }
 
@@ -183,12 +265,19 @@ export class ClusterAccess {
     operation: keyof typeof OPERATIONS,
     target: ClusterTarget,
     work: (cluster: NestedCluster) => Promise<T>,
+    audit: { meta?: JsonObject; result?: (result: T) => JsonObject } = {},
   ): Promise<T> {
     const { credentials } = caller;
     const { permission, severity } = OPERATIONS[operation];
-    const meta = { host: target.host, name: target.name };
-    return this.audit(caller, operation, severity, meta, async () =>
-      work(await this.authorizedCluster(credentials, target, permission)),
+    const meta = { host: target.host, name: target.name, ...audit.meta };
+    return this.audit(
+      caller,
+      operation,
+      severity,
+      meta,
+      async () =>
+        work(await this.authorizedCluster(credentials, target, permission)),
+      audit.result,
     );
   }
 
@@ -208,6 +297,7 @@ export class ClusterAccess {
     severityLevel: AuditorServiceEventSeverityLevel,
     meta: JsonObject,
     work: () => Promise<T>,
+    resultMeta?: (result: T) => JsonObject,
   ): Promise<T> {
     return audited(
       this.auditor,
@@ -218,6 +308,7 @@ export class ClusterAccess {
         meta: { ...meta, ...caller.audit.meta },
       },
       work,
+      resultMeta,
     );
   }
 }

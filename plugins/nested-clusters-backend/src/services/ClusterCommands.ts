@@ -22,6 +22,8 @@ import {
   reduceNamespace,
 } from '@nested-clusters/plugin-nested-clusters-node';
 import { CreatePlan, parseTtl } from './CreatePlanner';
+import { QuotaGuard } from './QuotaGuard';
+import { UserAccessService } from './UserAccess';
 import { clusterValues } from './values';
 
 /**
@@ -29,14 +31,20 @@ import { clusterValues } from './values';
  * to the host's API. Callers have authorized the operation already.
  */
 export class ClusterCommands {
+  private readonly quota: QuotaGuard;
+
   constructor(
     private readonly hosts: NestedClustersHostsService,
     private readonly logger: LoggerService,
-  ) {}
+    private readonly userAccess: UserAccessService,
+  ) {
+    this.quota = new QuotaGuard(hosts);
+  }
 
   /**
-   * Creates the namespace, then the installer's objects. When a step fails,
-   * everything already created is deleted again and the error is rethrown.
+   * Creates the namespace, checks the quotas against the host (QuotaGuard),
+   * then creates the installer's objects. When a step fails, everything
+   * already created is deleted again and the error is rethrown.
    */
   async create(plan: CreatePlan): Promise<NestedCluster> {
     const { host, name, namespace, profile } = plan;
@@ -56,6 +64,7 @@ export class ClusterCommands {
 
     const created: ObjectRef[] = [];
     try {
+      await this.quota.verify(host, createdNamespace);
       const manifests = installer.manifests({
         name,
         namespace,
@@ -205,8 +214,19 @@ export class ClusterCommands {
   /**
    * Deletes the installer objects, then PVC data-<name>-0, then the namespace.
    * The cluster shows Deleting until its namespace is gone from the host.
+   * Users' access is revoked first: the nested API server may still answer
+   * for minutes while the uninstall runs.
    */
   async delete(cluster: NestedCluster): Promise<NestedCluster> {
+    if (cluster.status === 'Running') {
+      await this.userAccess
+        .revokeAll(cluster)
+        .catch(error =>
+          this.logger.warn(
+            `Could not revoke user access before deleting nested cluster ${cluster.host}/${cluster.name}: ${error.message}`,
+          ),
+        );
+    }
     const host = this.hosts.host(cluster.host);
     await host.client.mergePatch(namespaceRef(cluster), {
       metadata: {
@@ -229,8 +249,8 @@ export class ClusterCommands {
     return { ...cluster, status: 'Deleting', statusMessage: undefined };
   }
 
-  /** The cluster's kubeconfig, pointed at the host's exposure, context `<host>-<name>`. */
-  kubeconfig(cluster: NestedCluster): Promise<string> {
+  /** The vcluster's admin kubeconfig, pointed at the host's exposure, context `<host>-<name>`. */
+  adminKubeconfig(cluster: NestedCluster): Promise<string> {
     return this.hosts.adminKubeconfig(cluster);
   }
 

@@ -20,6 +20,7 @@ import {
 import { ClusterExpiry } from './ClusterExpiry';
 import { ClusterOwnership } from '../permissions/ClusterOwnership';
 import { ClusterCommands } from './ClusterCommands';
+import { NestedUserAccess } from './UserAccess';
 import { ClusterQueries } from './ClusterQueries';
 import { CreatePlanner } from './CreatePlanner';
 
@@ -38,7 +39,11 @@ describe('ClusterExpiry', () => {
     sim = await startHostSimulator();
     hosts = startHostsService(sim);
     queries = new ClusterQueries(hosts);
-    commands = new ClusterCommands(hosts, mockServices.logger.mock());
+    commands = new ClusterCommands(
+      hosts,
+      mockServices.logger.mock(),
+      new NestedUserAccess(hosts),
+    );
     planner = new CreatePlanner(
       hosts,
       queries,

@@ -18,13 +18,10 @@ import {
 import { ReactElement, useState } from 'react';
 import useCopyToClipboard from 'react-use/esm/useCopyToClipboard';
 import { nestedClustersApiRef } from '../api';
-import {
-  errorReason,
-  kubeconfigFileName,
-  kubectlCommand,
-} from './clusterUtils';
+import { errorReason, kubectlCommand } from './clusterUtils';
 import { DeleteClusterDialog } from './DeleteClusterDialog';
 import { ExtendClusterDialog } from './ExtendClusterDialog';
+import { KubeconfigDialog } from './KubeconfigDialog';
 
 /** Feedback shown by the view that hosts the actions. */
 export interface Notice {
@@ -37,20 +34,6 @@ export interface ClusterActionsProps {
   /** Called after a change so the view reloads the list. */
   onChanged(): void;
   onNotice(notice: Notice): void;
-}
-
-/** Saves text as a file through a temporary object URL. */
-function saveFile(text: string, fileName: string) {
-  const url = URL.createObjectURL(
-    new Blob([text], { type: 'application/yaml' }),
-  );
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  URL.revokeObjectURL(url);
 }
 
 function ActionButton(props: {
@@ -103,7 +86,7 @@ export function ClusterActions({
     resourceRef,
   }).allowed;
   const [busy, setBusy] = useState(false);
-  const [dialog, setDialog] = useState<'delete' | 'extend'>();
+  const [dialog, setDialog] = useState<'delete' | 'extend' | 'kubeconfig'>();
   const [extendError, setExtendError] = useState<string>();
   const [, copy] = useCopyToClipboard();
 
@@ -116,25 +99,6 @@ export function ClusterActions({
       onNotice({
         severity: 'error',
         message: `Could not ${verb} ${name}: ${errorReason(error)}`,
-      });
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const download = async () => {
-    setBusy(true);
-    try {
-      saveFile(
-        await api.getKubeconfig(host, name),
-        kubeconfigFileName(cluster),
-      );
-    } catch (error) {
-      onNotice({
-        severity: 'error',
-        message: `Could not download the kubeconfig of ${name}: ${errorReason(
-          error,
-        )}`,
       });
     } finally {
       setBusy(false);
@@ -175,8 +139,8 @@ export function ClusterActions({
           <ActionButton
             label={`Download kubeconfig of ${name}`}
             icon={<GetAppIcon />}
-            disabled={busy || status === 'Provisioning' || deleting}
-            onClick={download}
+            disabled={busy || status !== 'Running'}
+            onClick={() => setDialog('kubeconfig')}
           />
           <ActionButton
             label={`Copy kubectl command for ${name}`}
@@ -228,6 +192,13 @@ export function ClusterActions({
         onCancel={() => setDialog(undefined)}
         onConfirm={extend}
       />
+      {canKubeconfig && (
+        <KubeconfigDialog
+          open={dialog === 'kubeconfig'}
+          cluster={cluster}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
       <DeleteClusterDialog
         open={dialog === 'delete'}
         name={name}

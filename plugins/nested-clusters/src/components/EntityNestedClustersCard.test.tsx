@@ -12,7 +12,6 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { parse } from 'yaml';
 import {
   BASE_URL,
   cluster,
@@ -334,24 +333,31 @@ describe('EntityNestedClustersCard', () => {
     expect(requested).toEqual([{ ttl: '30d' }, { ttl: '72h' }]);
   });
 
-  it('downloads the kubeconfig as a YAML file named after host and cluster', async () => {
+  it('downloads a short-lived kubeconfig, shows when it expires and offers to download again', async () => {
     const kubeconfig = [
       'apiVersion: v1',
       'kind: Config',
       'current-context: simulated-web-dev',
       'contexts:',
       '  - name: simulated-web-dev',
-      '    context: { cluster: web-dev, user: web-dev }',
+      '    context: { cluster: simulated-web-dev, user: guest@simulated-web-dev }',
       '',
     ].join('\n');
+    const expiresAt = new Date(Date.now() + 3600_000).toISOString();
+    const asked: (string | null)[] = [];
     serveClusters(server, [cluster('web-dev')]);
     server.use(
       http.get(
         `${BASE_URL}/clusters/simulated/web-dev/kubeconfig`,
-        () =>
-          new HttpResponse(kubeconfig, {
-            headers: { 'Content-Type': 'text/yaml' },
-          }),
+        ({ request }) => {
+          asked.push(new URL(request.url).searchParams.get('expiration'));
+          return HttpResponse.json({
+            kubeconfig,
+            serviceAccount: 'kube-system/backstage-guest-0123456789',
+            clusterRole: 'cluster-admin',
+            expiresAt,
+          });
+        },
       ),
     );
     const blobs: Blob[] = [];
@@ -374,15 +380,27 @@ describe('EntityNestedClustersCard', () => {
         name: 'Download kubeconfig of web-dev',
       }),
     );
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Download' }),
+    );
 
     await waitFor(() =>
       expect(downloads).toEqual(['simulated-web-dev.kubeconfig.yaml']),
     );
-    expect(blobs).toHaveLength(1);
-    const text = await blobs[0].text();
-    expect(text).toBe(kubeconfig);
-    expect(parse(text)['current-context']).toBe('simulated-web-dev');
+    expect(await blobs[0].text()).toBe(kubeconfig);
     expect(URL.revokeObjectURL).toHaveBeenCalledWith('blob:kubeconfig');
+    expect(within(dialog).getByRole('status')).toHaveTextContent(
+      `Your token expires at ${new Date(expiresAt).toLocaleString()}`,
+    );
+    expect(within(dialog).getByRole('status')).toHaveTextContent(
+      'ServiceAccount kube-system/backstage-guest-0123456789, ClusterRole cluster-admin',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Download again' }),
+    );
+    await waitFor(() => expect(downloads).toHaveLength(2));
+    expect(asked).toEqual([null, null]);
     click.mockRestore();
   });
 
