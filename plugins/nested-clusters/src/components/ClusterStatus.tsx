@@ -10,7 +10,10 @@ import Box from '@material-ui/core/Box';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
+import {
+  AddonStatus,
+  NestedCluster,
+} from '@nested-clusters/plugin-nested-clusters-common';
 import { ComponentType, ReactNode, useState } from 'react';
 import useInterval from 'react-use/esm/useInterval';
 import { EXPIRY_WARNING_MS, formatDuration } from './clusterUtils';
@@ -33,7 +36,12 @@ function StatusLabel(props: { icon: ComponentType<{}>; children: ReactNode }) {
 export function ClusterStatus({ cluster }: { cluster: NestedCluster }) {
   switch (cluster.status) {
     case 'Running':
-      return <StatusLabel icon={StatusOK}>Running</StatusLabel>;
+      return (
+        <Box whiteSpace="normal" maxWidth={260}>
+          <StatusLabel icon={StatusOK}>Running</StatusLabel>
+          <AddonsStatus addons={cluster.addons} />
+        </Box>
+      );
     case 'Provisioning':
       return <ProvisioningStatus cluster={cluster} />;
     case 'Pausing':
@@ -57,6 +65,38 @@ export function ClusterStatus({ cluster }: { cluster: NestedCluster }) {
     default:
       return <StatusLabel icon={StatusPending}>{cluster.status}</StatusLabel>;
   }
+}
+
+/**
+ * Under a running cluster: how many of its add-ons vcluster has deployed, or
+ * the first that failed and vcluster's message.
+ */
+export function AddonsStatus({ addons }: { addons?: AddonStatus[] }) {
+  if (!addons?.length) {
+    return null;
+  }
+  const failed = addons.find(a => a.phase === 'Failed');
+  if (failed) {
+    return (
+      <Typography
+        variant="caption"
+        color="error"
+        display="block"
+        style={{ overflowWrap: 'anywhere' }}
+      >
+        add-on {failed.name} failed:{' '}
+        {failed.message ?? failed.reason ?? 'no reason reported'}
+      </Typography>
+    );
+  }
+  const ready = addons.filter(a => a.phase === 'Success').length;
+  return (
+    <Tooltip title={addons.map(a => `${a.name}: ${a.phase}`).join(', ')}>
+      <Typography variant="caption" color="textSecondary" display="block">
+        add-ons: {ready}/{addons.length} ready
+      </Typography>
+    </Tooltip>
+  );
 }
 
 function ProvisioningStatus({ cluster }: { cluster: NestedCluster }) {

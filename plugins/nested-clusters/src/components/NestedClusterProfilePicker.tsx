@@ -30,6 +30,21 @@ function ProfileLabel({ profile }: { profile: ProfileSummary }) {
         (extendable to {profile.maxTtl})
         {profile.description ? ` · ${profile.description}` : ''}
       </Typography>
+      {profile.addons?.length ? (
+        <Typography
+          component="span"
+          variant="body2"
+          color="textSecondary"
+          display="block"
+        >
+          Add-ons:{' '}
+          {profile.addons
+            .map(a =>
+              a.chart ? `${a.name} (chart ${a.chart.version})` : a.name,
+            )
+            .join(', ')}
+        </Typography>
+      ) : null}
     </>
   );
 }
