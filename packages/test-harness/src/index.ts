@@ -1,10 +1,17 @@
 /**
- * The test harness of the Nested Clusters backend packages: a real test
- * backend with the nested-clusters plugin on simulated hosts, the example
- * organisation and policy, and admin clients to check what is on a host.
+ * The test harness of the Nested Clusters backend packages: `startBackend`
+ * runs the real backend with the nested-clusters plugin on simulated (or
+ * real) hosts, the example organisation and policy; around it, simulators,
+ * a REST client over real HTTP, admin clients to check what is on a host, a
+ * capturing logger and an audit log.
  *
  * @packageDocumentation
  */
-export * from './harness';
-export * from './portalBackend';
-export { authKeepingActor, userInfoFromOrg } from './services';
+export * from './audit';
+export * from './backend';
+export * from './eventually';
+export * from './hosts';
+export * from './logging';
+export * from './org';
+export * from './restApi';
+export * from './services';

@@ -4,13 +4,13 @@ import {
   startHostSimulator,
 } from '@nested-clusters/host-simulator';
 import { resolve } from 'node:path';
-import nestedClustersExamplePolicyModule from '@nested-clusters/plugin-permission-backend-module-nested-clusters';
-import { eventually, USERS } from '@nested-clusters/test-harness';
 import {
   APP_BASE_URL,
   createRunningCluster,
-  PortalBackend,
-  startPortalBackend,
+  eventually,
+  Harness,
+  startBackend,
+  USERS,
 } from '@nested-clusters/test-harness';
 import { nestedClustersCatalogModule } from './module';
 
@@ -18,17 +18,15 @@ const examples = resolve(__dirname, '../../../examples');
 
 describe('nested-clusters catalog entity provider', () => {
   let sim: HostSimulator;
-  let backend: PortalBackend;
+  let backend: Harness;
 
   beforeAll(async () => {
     sim = await startHostSimulator();
-    backend = await startPortalBackend({
-      sim,
-      features: [
-        catalogPlugin,
-        nestedClustersCatalogModule,
-        nestedClustersExamplePolicyModule,
-      ],
+    backend = await startBackend({
+      hosts: [{ name: 'simulated', sim }],
+      // The real catalog, reading the example files.
+      catalog: false,
+      features: [catalogPlugin, nestedClustersCatalogModule],
       config: {
         catalog: {
           rules: [{ allow: ['Component', 'System', 'Resource', 'Location'] }],

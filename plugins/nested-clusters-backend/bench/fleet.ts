@@ -7,11 +7,7 @@ import {
   HostSimulator,
   startHostSimulator,
 } from '@nested-clusters/host-simulator';
-import {
-  NAMESPACE_PREFIX,
-  seedCluster,
-  SimulatedHost,
-} from '../src/reliability/fixtures';
+import { FleetHost, NAMESPACE_PREFIX, seedCluster } from './seed';
 import {
   FleetMessage,
   FleetReply,
@@ -24,7 +20,7 @@ type Host = HostSimulator['host'];
 type Stored = ReturnType<Host['store']['list']>[number];
 
 const sims: HostSimulator[] = [];
-const hosts: SimulatedHost[] = [];
+const hosts: FleetHost[] = [];
 
 function status(object: Stored | undefined): Record<string, unknown> {
   return (object?.status as Record<string, unknown> | undefined) ?? {};

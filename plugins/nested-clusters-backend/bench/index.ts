@@ -1,11 +1,12 @@
+/*
+ * `yarn bench`: the plugin's figures against the naive baseline, measured in
+ * one run. See docs/performance.md for what each figure means. main() runs
+ * the phases in order; each phase measures one thing and returns its figures.
+ */
 import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-/*
- * `yarn bench`: the plugin's figures against the naive baseline, measured in
- * one run. See docs/performance.md for what each figure means.
- */
 import { ConfigReader } from '@backstage/config';
 import {
   mockCredentials,
@@ -13,28 +14,23 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JsonObject } from '@backstage/types';
 import {
   HostSummary,
   NestedCluster,
 } from '@nested-clusters/plugin-nested-clusters-common';
-import { fork } from 'node:child_process';
+import {
+  DefaultNestedClustersHostsService,
+  NestedClustersConfig,
+  readNestedClustersConfig,
+} from '@nested-clusters/plugin-nested-clusters-node';
+import { nestedClustersConfig } from '@nested-clusters/test-harness';
 import os from 'node:os';
 import nestedClustersPlugin from '../src';
-import { readNestedClustersConfig } from '@nested-clusters/plugin-nested-clusters-node';
-import { DefaultNestedClustersHostsService } from '@nested-clusters/plugin-nested-clusters-node';
-import {
-  nestedClustersConfig,
-  SeededCluster,
-  SimulatedHost,
-} from '../src/reliability/fixtures';
+import { Fleets, log } from './Fleets';
 import { NaiveBaseline } from './NaiveBaseline';
-import {
-  FleetMessage,
-  FleetReply,
-  FleetRequest,
-  HostChange,
-  preciseNow,
-} from './protocol';
+import { HostChange, preciseNow } from './protocol';
+import { FleetHost, SeededCluster } from './seed';
 import { ms, percentile, Row, table, times, yesNo } from './stats';
 
 // BENCH_HOSTS / BENCH_PER_HOST shrink the run for a quick check of the harness.
@@ -49,83 +45,7 @@ const BASELINE_LIST_SAMPLES = 10;
 const CHANGES_PER_KIND = 20;
 const CREATES = 100;
 const SOLO_CREATES = 10;
-
-const log = (message: string) =>
-  process.stderr.write(
-    `[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`,
-  );
-
-/** Simulated hosts in a child process (bench/fleet.ts). */
-class Fleet {
-  private readonly child = fork(require.resolve('./fleet.ts'), [], {
-    execArgv: [
-      '--max-old-space-size=8192',
-      '-r',
-      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-    ],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  private nextId = 0;
-  private readonly pending = new Map<number, (reply: FleetReply) => void>();
-
-  constructor() {
-    this.child.on('message', (message: FleetMessage<FleetReply>) => {
-      this.pending.get(message.id)?.(message.body);
-      this.pending.delete(message.id);
-    });
-    this.child.on('exit', code => {
-      if (code) {
-        log(`the simulator fleet exited with ${code}`);
-        process.exit(1);
-      }
-    });
-  }
-
-  async call<T extends FleetReply>(body: FleetRequest): Promise<T> {
-    const id = this.nextId++;
-    const reply = await new Promise<FleetReply>(resolve => {
-      this.pending.set(id, resolve);
-      this.child.send({ id, body } satisfies FleetMessage<FleetRequest>);
-    });
-    if ('error' in reply) {
-      throw new Error(`fleet: ${reply.error}`);
-    }
-    return reply as T;
-  }
-}
-
-type HostRequest = Extract<FleetRequest, { host: number }>;
-type WithoutHost<T> = T extends unknown ? Omit<T, 'host'> : never;
-
-/** Two fleets, so that seeding uses both cores; host h lives in fleet h % 2. */
-class Fleets {
-  private readonly fleets = [new Fleet(), new Fleet()];
-
-  async start(names: string[]): Promise<SimulatedHost[]> {
-    const started = await Promise.all(
-      this.fleets.map((fleet, i) =>
-        fleet.call<{ hosts: SimulatedHost[] }>({
-          op: 'start',
-          names: names.filter((_, h) => h % this.fleets.length === i),
-        }),
-      ),
-    );
-    const byName = new Map(started.flatMap(s => s.hosts).map(h => [h.name, h]));
-    return names.map(name => byName.get(name)!);
-  }
-
-  onHost<T extends FleetReply>(h: number, body: WithoutHost<HostRequest>) {
-    const n = this.fleets.length;
-    return this.fleets[h % n].call<T>({
-      ...body,
-      host: Math.floor(h / n),
-    } as HostRequest);
-  }
-
-  all<T extends FleetReply>(body: FleetRequest): Promise<T[]> {
-    return Promise.all(this.fleets.map(f => f.call<T>(body)));
-  }
-}
+const HOST_CHANGES: HostChange[] = ['ready', 'paused', 'deleted'];
 
 const user = mockCredentials.user.header('user:default/bench');
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(2)} KiB`;
@@ -155,17 +75,14 @@ function clusterSpec(host: number, index: number): SeededCluster {
   };
 }
 
-async function main() {
-  if (!global.gc) {
-    throw new Error('run with node --expose-gc (yarn bench does)');
-  }
-  const started = Date.now();
-  log(
-    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(
-      os.totalmem() /
-      2 ** 30
-    ).toFixed(0)} GiB, node ${process.version}`,
-  );
+const component = (i: number) =>
+  `component:default/comp-${(i * 7) % COMPONENTS}`;
+
+/** The REST API of the backend under test, as the bench user. */
+type Api = (path: string, init?: RequestInit) => Promise<Response>;
+
+/** Starts the simulated hosts, seeds them with Running clusters and adds latency. */
+async function startFleet() {
   const fleet = new Fleets();
   const hosts = await fleet.start(
     Array.from(
@@ -187,13 +104,16 @@ async function main() {
   );
   log(`seeded ${TOTAL} running clusters on ${HOSTS} hosts in ${ms(seedMs)}`);
   await fleet.all({ op: 'latency', ms: LATENCY_MS });
-  const rawConfig = nestedClustersConfig(hosts);
-  const config = readNestedClustersConfig(
-    new ConfigReader({ nestedClusters: rawConfig }),
-  );
+  return { fleet, hosts, seedMs };
+}
 
-  // Memory: the hosts service (the plugin's whole cache) on its own, so the
-  // delta is only what tracking the clusters costs.
+/**
+ * Memory: the hosts service (the plugin's whole cache) on its own, so the
+ * delta is only what tracking the clusters costs.
+ */
+async function measureHeapPerCluster(
+  config: NestedClustersConfig,
+): Promise<number> {
   const heapBefore = gcHeap();
   const service = new DefaultNestedClustersHostsService({
     config,
@@ -211,9 +131,12 @@ async function main() {
   service.stop();
   log(`heap per tracked cluster: ${kib(heapPerCluster)}`);
   await sleep(500);
+  return heapPerCluster;
+}
 
-  // Cold start: from starting the backend to a complete, warm cache.
-  const coldStart = preciseNow();
+/** Cold start: from starting the backend to a complete, warm cache. */
+async function coldStart(rawConfig: JsonObject) {
+  const startedAt = preciseNow();
   const backend = await startTestBackend({
     features: [
       nestedClustersPlugin,
@@ -234,7 +157,7 @@ async function main() {
     ],
   });
   const base = `http://127.0.0.1:${backend.server.port()}/api/nested-clusters`;
-  const api = async (path: string, init: RequestInit = {}) =>
+  const api: Api = async (path, init = {}) =>
     fetch(`${base}${path}`, {
       ...init,
       headers: {
@@ -255,7 +178,7 @@ async function main() {
     }
     await sleep(5);
   }
-  const completeMs = preciseNow() - coldStart;
+  const completeMs = preciseNow() - startedAt;
   for (;;) {
     const { items } = (await (await api('/clusters')).json()) as {
       items: NestedCluster[];
@@ -265,17 +188,17 @@ async function main() {
     }
     await sleep(100);
   }
-  const coldStartMs = preciseNow() - coldStart;
+  const coldStartMs = preciseNow() - startedAt;
   log(
     `cold start: ${ms(coldStartMs)} (every cluster listed after ${ms(
       completeMs,
     )})`,
   );
+  return { backend, api, coldStartMs, completeMs };
+}
 
-  // List a component's clusters: the plugin, then the baseline.
-  const baseline = new NaiveBaseline(config);
-  const component = (i: number) =>
-    `component:default/comp-${(i * 7) % COMPONENTS}`;
+/** List a component's clusters: the plugin, then the baseline. */
+async function measureLists(api: Api, baseline: NaiveBaseline) {
   const listMs: number[] = [];
   for (let i = 0; i < LIST_SAMPLES; i++) {
     const [took, body] = await timed(async () =>
@@ -310,8 +233,15 @@ async function main() {
       percentile(baselineListMs, 95),
     )}`,
   );
+  return { listMs, baselineListMs };
+}
 
-  // Status propagation: host-side change → visible through the API.
+/** Status propagation: host-side change → visible through the API. */
+async function measurePropagation(
+  api: Api,
+  fleet: Fleets,
+  hosts: FleetHost[],
+): Promise<Record<HostChange, number[]>> {
   const propagation: Record<HostChange, number[]> = {
     ready: [],
     paused: [],
@@ -326,7 +256,7 @@ async function main() {
     deleted: res => res.status === 404,
   };
   for (let i = 0; i < CHANGES_PER_KIND; i++) {
-    for (const change of ['ready', 'paused', 'deleted'] as HostChange[]) {
+    for (const change of HOST_CHANGES) {
       const host = (i * 3 + change.length) % HOSTS;
       const cluster =
         change === 'ready'
@@ -364,12 +294,23 @@ async function main() {
       propagation[change].push(Math.max(0, seenAt - changedAt));
     }
   }
-  const allPropagation = Object.values(propagation).flat();
-  log(`propagation p95: ${ms(percentile(allPropagation, 95))}`);
+  log(
+    `propagation p95: ${ms(percentile(Object.values(propagation).flat(), 95))}`,
+  );
+  return propagation;
+}
 
-  // Create: 100 concurrent creates across hosts, time to 202. Installs are
-  // held meanwhile, so the simulators' install work (in one process) does not
-  // slow down the API calls being measured.
+/**
+ * Create: 100 concurrent creates across hosts, time to 202, against as many
+ * baseline creates. Installs are held meanwhile, so the simulators' install
+ * work does not slow down the API calls being measured.
+ */
+async function measureCreates(
+  api: Api,
+  fleet: Fleets,
+  hosts: FleetHost[],
+  baseline: NaiveBaseline,
+) {
   await fleet.all({ op: 'hangInstalls', hang: true });
   const createBody = (name: string, h: number) =>
     JSON.stringify({
@@ -407,11 +348,9 @@ async function main() {
     op: 'count',
     prefix: 'nc-new-',
   });
-  const created = {
-    count: counted.reduce((n, c) => n + c.count, 0),
-    names: counted.flatMap(c => c.names),
-  };
-  const duplicates = created.names.length - new Set(created.names).size;
+  const createdCount = counted.reduce((n, c) => n + c.count, 0);
+  const names = counted.flatMap(c => c.names);
+  const duplicates = names.length - new Set(names).size;
   const baselineCreateMs: number[] = [];
   await Promise.all(
     Array.from({ length: CREATES }, async (_, i) => {
@@ -428,23 +367,61 @@ async function main() {
   log(
     `create p95: ${ms(percentile(createMs, 95))}, ${
       createErrors.length
-    } errors, ${created.count} namespaces`,
+    } errors, ${createdCount} namespaces`,
   );
-  const fleetMemory = (
+  return {
+    soloCreateMs,
+    createMs,
+    createErrors,
+    createdCount,
+    duplicates,
+    baselineCreateMs,
+  };
+}
+
+async function fleetMemory(fleet: Fleets) {
+  return (
     await fleet.all<{ heapUsedMb: number; rssMb: number }>({ op: 'memory' })
   ).reduce((sum, m) => ({
     heapUsedMb: sum.heapUsedMb + m.heapUsedMb,
     rssMb: sum.rssMb + m.rssMb,
   }));
+}
 
-  await backend.stop();
-  await fleet.all({ op: 'stop' });
+interface Figures {
+  seedMs: number;
+  heapPerCluster: number;
+  coldStartMs: number;
+  completeMs: number;
+  lists: Awaited<ReturnType<typeof measureLists>>;
+  propagation: Record<HostChange, number[]>;
+  creates: Awaited<ReturnType<typeof measureCreates>>;
+  fleetMemory: Awaited<ReturnType<typeof fleetMemory>>;
+  startedAt: number;
+}
 
+/** The figures as a table with ratios and targets, then the run's notes. */
+function report(figures: Figures) {
+  const { listMs, baselineListMs } = figures.lists;
+  const { propagation, creates } = figures;
+  const allPropagation = Object.values(propagation).flat();
   const listP95 = percentile(listMs, 95);
   const baseListP95 = percentile(baselineListMs, 95);
   const propP95 = percentile(allPropagation, 95);
   const createOk =
-    createErrors.length === 0 && duplicates === 0 && created.count === CREATES;
+    creates.createErrors.length === 0 &&
+    creates.duplicates === 0 &&
+    creates.createdCount === CREATES;
+  const p50p95 = (sample: number[]) =>
+    `${ms(percentile(sample, 50))} / ${ms(percentile(sample, 95))}`;
+  const note = (figure: string, value: string): Row => ({
+    figure,
+    value,
+    baseline: '',
+    ratio: '',
+    target: '',
+    met: '',
+  });
   const rows: Row[] = [
     {
       figure: `list a component's clusters, p50 (${HOSTS}×${PER_HOST}, +${LATENCY_MS} ms/host call)`,
@@ -462,21 +439,15 @@ async function main() {
       target: '≤ 25 ms and ≥ 10× faster',
       met: yesNo(listP95 <= 25 && baseListP95 / listP95 >= 10),
     },
-    ...(['ready', 'paused', 'deleted'] as HostChange[]).map(change => ({
-      figure: `status propagation (${change}), p50 / p95`,
-      value: `${ms(percentile(propagation[change], 50))} / ${ms(
-        percentile(propagation[change], 95),
-      )}`,
-      baseline: '',
-      ratio: '',
-      target: '',
-      met: '',
-    })),
+    ...HOST_CHANGES.map(change =>
+      note(
+        `status propagation (${change}), p50 / p95`,
+        p50p95(propagation[change]),
+      ),
+    ),
     {
       figure: 'status propagation (all), p50 / p95',
-      value: `${ms(percentile(allPropagation, 50))} / ${ms(
-        percentile(allPropagation, 95),
-      )}`,
+      value: p50p95(allPropagation),
       baseline: `0 + request: ${ms(percentile(baselineListMs, 50))} / ${ms(
         baseListP95,
       )}`,
@@ -486,71 +457,104 @@ async function main() {
     },
     {
       figure: `${CREATES} concurrent creates, time to 202, p50 / p95`,
-      value: `${ms(percentile(createMs, 50))} / ${ms(
-        percentile(createMs, 95),
-      )}`,
-      baseline: `${ms(percentile(baselineCreateMs, 50))} / ${ms(
-        percentile(baselineCreateMs, 95),
-      )}`,
-      ratio: times(percentile(baselineCreateMs, 95), percentile(createMs, 95)),
+      value: p50p95(creates.createMs),
+      baseline: p50p95(creates.baselineCreateMs),
+      ratio: times(
+        percentile(creates.baselineCreateMs, 95),
+        percentile(creates.createMs, 95),
+      ),
       target: '0 duplicates, 0 errors',
-      met: `${yesNo(createOk)} (${duplicates} dup, ${createErrors.length} err)`,
+      met: `${yesNo(createOk)} (${creates.duplicates} dup, ${
+        creates.createErrors.length
+      } err)`,
     },
-    {
-      figure: `  … one create at a time (${SOLO_CREATES}), p50 / p95`,
-      value: `${ms(percentile(soloCreateMs, 50))} / ${ms(
-        percentile(soloCreateMs, 95),
-      )}`,
-      baseline: '',
-      ratio: '',
-      target: '',
-      met: '',
-    },
+    note(
+      `  … one create at a time (${SOLO_CREATES}), p50 / p95`,
+      p50p95(creates.soloCreateMs),
+    ),
     {
       figure: `backend heap per tracked cluster (${TOTAL} clusters)`,
-      value: kib(heapPerCluster),
+      value: kib(figures.heapPerCluster),
       baseline: 'keeps none',
       ratio: '',
       target: '≤ 5 KB',
-      met: yesNo(heapPerCluster <= 5000),
+      met: yesNo(figures.heapPerCluster <= 5000),
     },
     {
-      figure: `cold start to a warm, complete cache (${HOSTS}×${PER_HOST})`,
-      value: ms(coldStartMs),
+      ...note(
+        `cold start to a warm, complete cache (${HOSTS}×${PER_HOST})`,
+        ms(figures.coldStartMs),
+      ),
       baseline: 'none (pays every request)',
-      ratio: '',
-      target: '',
-      met: '',
     },
-    {
-      figure: '  … until every cluster is listed (statuses not yet settled)',
-      value: ms(completeMs),
-      baseline: '',
-      ratio: '',
-      target: '',
-      met: '',
-    },
+    note(
+      '  … until every cluster is listed (statuses not yet settled)',
+      ms(figures.completeMs),
+    ),
   ];
   process.stdout.write(`\n${table(rows)}\n\n`);
   const notes = [
-    `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${(
-      os.totalmem() /
-      2 ** 30
-    ).toFixed(0)} GiB RAM, node ${process.version}`,
+    machine(),
     `samples: ${LIST_SAMPLES} plugin lists, ${BASELINE_LIST_SAMPLES} baseline lists, ${CHANGES_PER_KIND} changes per kind, ${CREATES} creates each`,
     `simulators: seeded in ${ms(
-      seedMs,
-    )}; fleet heap ${fleetMemory.heapUsedMb.toFixed(
+      figures.seedMs,
+    )}; fleet heap ${figures.fleetMemory.heapUsedMb.toFixed(
       0,
-    )} MiB, rss ${fleetMemory.rssMb.toFixed(0)} MiB`,
+    )} MiB, rss ${figures.fleetMemory.rssMb.toFixed(0)} MiB`,
     `bench process rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(
       0,
-    )} MiB; total run ${((Date.now() - started) / 1000).toFixed(0)} s`,
-    createErrors.length
-      ? `create errors: ${createErrors.slice(0, 3).join(' | ')}`
+    )} MiB; total run ${((Date.now() - figures.startedAt) / 1000).toFixed(
+      0,
+    )} s`,
+    creates.createErrors.length
+      ? `create errors: ${creates.createErrors.slice(0, 3).join(' | ')}`
       : '',
   ].filter(Boolean);
   process.stdout.write(`${notes.join('\n')}\n`);
+}
+
+function machine(): string {
+  return `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${(
+    os.totalmem() /
+    2 ** 30
+  ).toFixed(0)} GiB RAM, node ${process.version}`;
+}
+
+async function main() {
+  if (!global.gc) {
+    throw new Error('run with node --expose-gc (yarn bench does)');
+  }
+  const startedAt = Date.now();
+  log(machine());
+  const { fleet, hosts, seedMs } = await startFleet();
+  // The harness's config of these hosts, as the tests get it.
+  const rawConfig = nestedClustersConfig(
+    hosts.map(h => ({ name: h.name, sim: h, maxClusters: 1000 })),
+    { clustersPerOwner: 100_000 },
+  );
+  const config = readNestedClustersConfig(
+    new ConfigReader({ nestedClusters: rawConfig }),
+  );
+  const heapPerCluster = await measureHeapPerCluster(config);
+  const { backend, api, coldStartMs, completeMs } = await coldStart(rawConfig);
+  const baseline = new NaiveBaseline(config);
+  const lists = await measureLists(api, baseline);
+  const propagation = await measurePropagation(api, fleet, hosts);
+  const creates = await measureCreates(api, fleet, hosts, baseline);
+  const memory = await fleetMemory(fleet);
+  await backend.stop();
+  await fleet.all({ op: 'stop' });
+  report({
+    seedMs,
+    heapPerCluster,
+    coldStartMs,
+    completeMs,
+    lists,
+    propagation,
+    creates,
+    fleetMemory: memory,
+    startedAt,
+  });
   process.exit(0);
 }
 

@@ -1,4 +1,4 @@
-import type { SeededCluster, SimulatedHost } from '../src/reliability/fixtures';
+import type { FleetHost, SeededCluster } from './seed';
 
 /** A host-side change whose propagation to the API is measured. */
 export type HostChange = 'ready' | 'paused' | 'deleted';
@@ -15,7 +15,7 @@ export type FleetRequest =
   | { op: 'stop' };
 
 export type FleetReply =
-  | { hosts: SimulatedHost[] }
+  | { hosts: FleetHost[] }
   | { ready: number }
   /** When the host reached the changed state (epoch ms, sub-ms precision). */
   | { changedAt: number }

@@ -3,7 +3,6 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import searchPlugin from '@backstage/plugin-search-backend';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { nestedClusterReadPermission } from '@nested-clusters/plugin-nested-clusters-common';
@@ -18,14 +17,11 @@ import {
 } from '@nested-clusters/plugin-nested-clusters-node';
 import { NestedClustersExamplePolicy } from '@nested-clusters/plugin-permission-backend-module-nested-clusters';
 import {
-  eventually,
-  exampleEntities,
-  USERS,
-} from '@nested-clusters/test-harness';
-import {
   createRunningCluster,
-  PortalBackend,
-  startPortalBackend,
+  eventually,
+  Harness,
+  startBackend,
+  USERS,
 } from '@nested-clusters/test-harness';
 import { nestedClustersSearchModule } from './module';
 
@@ -70,18 +66,14 @@ const testPolicy = createBackendModule({
 
 describe('nested-clusters search collator', () => {
   let sim: HostSimulator;
-  let backend: PortalBackend;
+  let backend: Harness;
 
   beforeAll(async () => {
     sim = await startHostSimulator();
-    backend = await startPortalBackend({
-      sim,
-      features: [
-        searchPlugin,
-        nestedClustersSearchModule,
-        testPolicy,
-        catalogServiceMock.factory({ entities: exampleEntities() }),
-      ],
+    backend = await startBackend({
+      hosts: [{ name: 'simulated', sim }],
+      policy: testPolicy,
+      features: [searchPlugin, nestedClustersSearchModule],
     });
     await createRunningCluster(backend, {
       name: 'shop-preview',
@@ -96,7 +88,7 @@ describe('nested-clusters search collator', () => {
       },
       USERS.carol,
     );
-    await backend.scheduler.triggerTask('search_index_nested_cluster');
+    await backend.triggerTask('search_index_nested_cluster');
   }, 60_000);
 
   afterAll(async () => {
@@ -178,7 +170,7 @@ describe('nested-clusters search collator', () => {
         .set('Authorization', USERS.guest);
       expect(res.body.items).toEqual([]);
     });
-    await backend.scheduler.triggerTask('search_index_nested_cluster');
+    await backend.triggerTask('search_index_nested_cluster');
 
     expect(await titles('shop-preview')).not.toContain('shop-preview');
     expect(await titles('carol-lab')).not.toContain('carol-lab');

@@ -21,8 +21,8 @@ export interface LifecycleTarget {
   host: string;
   installer: 'capi' | 'helm-job' | 'flux';
   namespacePrefix: string;
-  /** The kubeconfig server the exposure pattern gives for a cluster. */
-  server(name: string, namespace: string): string;
+  /** The kubeconfig server the host's exposure gives a cluster. */
+  server(name: string, namespace: string): string | Promise<string>;
   /** Values that must never appear in a log line. */
   secrets: string[];
   /** How long to wait for a state change. */
@@ -196,7 +196,12 @@ export function lifecycleSuite(
     const kc = new KubeConfig();
     kc.loadFromString(res.text);
     expect(kc.getCurrentContext()).toBe(`${t.host}-${name}`);
-    expect(kc.getCurrentCluster()?.server).toBe(t.server(name, namespace));
+    expect(kc.getCurrentCluster()?.server).toBe(
+      await t.server(name, namespace),
+    );
+    // TLS is verified against the CA the kubeconfig carries.
+    expect(kc.getCurrentCluster()?.caData).toBeTruthy();
+    expect(kc.getCurrentCluster()?.skipTLSVerify).toBeFalsy();
     const user = kc.getCurrentUser();
     t.secrets.push(
       ...[user?.token, user?.keyData].filter((v): v is string => !!v),
@@ -250,7 +255,7 @@ export function lifecycleSuite(
       expect((await get(expiringPath)).body.expiresAt).toBe(past),
     );
 
-    await t.backend.scheduler.triggerTask(EXPIRY_TASK_ID);
+    await t.backend.triggerTask(EXPIRY_TASK_ID);
 
     await expectNamespaceGone(`${t.namespacePrefix}${expiring}`);
     expect(

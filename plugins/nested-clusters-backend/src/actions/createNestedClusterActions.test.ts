@@ -1,19 +1,14 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   HostSimulator,
   startHostSimulator,
 } from '@nested-clusters/host-simulator';
-import nestedClustersExamplePolicyModule from '@nested-clusters/plugin-permission-backend-module-nested-clusters';
 import {
   eventually,
-  exampleEntities,
+  Harness,
+  startBackend,
   USERS,
-} from '@nested-clusters/test-harness';
-import {
-  PortalBackend,
-  startPortalBackend,
 } from '@nested-clusters/test-harness';
 
 const ACTIONS = {
@@ -56,18 +51,14 @@ const ACTIONS = {
 
 describe('nested-clusters MCP actions', () => {
   let sim: HostSimulator;
-  let backend: PortalBackend;
+  let backend: Harness;
   const target = { host: 'simulated', name: 'mcp-demo' };
 
   beforeAll(async () => {
     sim = await startHostSimulator();
-    backend = await startPortalBackend({
-      sim,
-      features: [
-        mcpActionsPlugin,
-        nestedClustersExamplePolicyModule,
-        catalogServiceMock.factory({ entities: exampleEntities() }),
-      ],
+    backend = await startBackend({
+      hosts: [{ name: 'simulated', sim }],
+      features: [mcpActionsPlugin],
       config: {
         backend: { actions: { pluginSources: ['nested-clusters'] } },
       },

@@ -1,14 +1,18 @@
 import { NestedClusterStatus } from '@nested-clusters/plugin-nested-clusters-common';
-import { adminClients, eventually } from '@nested-clusters/test-harness';
+import {
+  adminClients,
+  eventually,
+  Harness,
+  SimulatedHost,
+  startBackend,
+  startSimulators,
+} from '@nested-clusters/test-harness';
 import {
   clearError,
   consistency,
   HostInspector,
-  Portal,
-  Sim,
-  startPortal,
-  startSims,
-} from './__testUtils__/portal';
+  reliabilityBackend,
+} from './__testUtils__/checks';
 
 jest.setTimeout(90_000);
 
@@ -22,12 +26,12 @@ const VALID: NestedClusterStatus[] = [
 ];
 
 describe('concurrency', () => {
-  let sims: Sim[];
-  let portal: Portal;
+  let sims: SimulatedHost[];
+  let portal: Harness;
 
   beforeAll(async () => {
-    sims = await startSims(['host-a']);
-    portal = await startPortal({ sims });
+    sims = await startSimulators(['host-a']);
+    portal = await startBackend(reliabilityBackend(sims));
   });
 
   afterAll(async () => {

@@ -1,16 +1,19 @@
-import { eventually } from '@nested-clusters/test-harness';
 import {
   ApiAnswer,
+  eventually,
+  Harness,
+  INSTALL_TIMEOUT_MS,
+  RestApi,
+  SimulatedHost,
+  startBackend,
+  startSimulators,
+} from '@nested-clusters/test-harness';
+import {
   clearError,
   consistency,
   HostInspector,
-  INSTALL_TIMEOUT_MS,
-  Portal,
-  PortalApi,
-  Sim,
-  startPortal,
-  startSims,
-} from './__testUtils__/portal';
+  reliabilityBackend,
+} from './__testUtils__/checks';
 
 jest.setTimeout(120_000);
 
@@ -22,11 +25,11 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
  * answer was correct or a clear error (4xx, or 503 naming the host).
  */
 describe('fault matrix', () => {
-  let sims: Sim[];
-  let a: Sim;
-  let b: Sim;
-  let portal: Portal;
-  let api: PortalApi;
+  let sims: SimulatedHost[];
+  let a: SimulatedHost;
+  let b: SimulatedHost;
+  let portal: Harness;
+  let api: RestApi;
 
   const expectConsistent = () =>
     eventually(async () =>
@@ -45,7 +48,7 @@ describe('fault matrix', () => {
     );
 
   /** Deletes a cluster (retrying a 503) and waits until nothing of it is left. */
-  const deleteCompletely = async (host: Sim, name: string) => {
+  const deleteCompletely = async (host: SimulatedHost, name: string) => {
     await eventually(async () => {
       const answer = await api.delete(host.name, name);
       expect([202, 404]).toContain(answer.status);
@@ -57,9 +60,9 @@ describe('fault matrix', () => {
   };
 
   beforeAll(async () => {
-    sims = await startSims(['host-a', 'host-b']);
+    sims = await startSimulators(['host-a', 'host-b']);
     [a, b] = sims;
-    portal = await startPortal({ sims });
+    portal = await startBackend(reliabilityBackend(sims));
     api = portal.api;
     for (const [host, name] of [
       [a, 'steady-a'],
@@ -262,7 +265,7 @@ describe('fault matrix', () => {
     await sleep(200);
     await portal.stop();
     const answer = await pending;
-    portal = await startPortal({ sims });
+    portal = await startBackend(reliabilityBackend(sims));
     api = portal.api;
     await a.sim.faults.reset();
     // The request may also have been cut off by the shutdown.

@@ -1,15 +1,15 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Agent, request as httpRequest } from 'node:http';
-import { eventually } from '@nested-clusters/test-harness';
 import {
   AuditLog,
-  HostInspector,
-  Portal,
-  Sim,
-  startPortal,
-  startSims,
-  USER,
-} from './__testUtils__/portal';
+  eventually,
+  GUEST_REF,
+  Harness,
+  SimulatedHost,
+  startBackend,
+  startSimulators,
+} from '@nested-clusters/test-harness';
+import { HostInspector, reliabilityBackend } from './__testUtils__/checks';
 
 jest.setTimeout(180_000);
 
@@ -43,7 +43,7 @@ interface FuzzRequest {
 }
 
 const BASE = '/api/nested-clusters';
-const GUEST = mockCredentials.user.header(USER);
+const GUEST = mockCredentials.user.header(GUEST_REF);
 
 const HOSTILE_TEXT = [
   '',
@@ -314,7 +314,7 @@ function generate(
         mockCredentials.service.header(),
         mockCredentials.service.invalidHeader(),
         mockCredentials.user.invalidHeader(),
-        `Bearer ${mockCredentials.limitedUser.token(USER)}`,
+        `Bearer ${mockCredentials.limitedUser.token(GUEST_REF)}`,
       ]);
       const [method, path] = r.pick([
         ['GET', `${BASE}/clusters`],
@@ -471,13 +471,13 @@ function send(port: number, agent: Agent, request: FuzzRequest): Promise<Sent> {
 }
 
 describe('REST API fuzzing', () => {
-  let sims: Sim[];
-  let portal: Portal;
+  let sims: SimulatedHost[];
+  let portal: Harness;
   const audit = new AuditLog();
 
   beforeAll(async () => {
-    sims = await startSims(['host-a']);
-    portal = await startPortal({ sims, audit });
+    sims = await startSimulators(['host-a']);
+    portal = await startBackend({ ...reliabilityBackend(sims), audit });
   });
 
   afterAll(async () => {
@@ -522,7 +522,7 @@ describe('REST API fuzzing', () => {
 
     const r = prng(SEED);
     const requests = Array.from({ length: COUNT }, () => generate(r, fixtures));
-    const port = portal.backend.server.port();
+    const port = portal.port;
     const agent = new Agent({ keepAlive: true, maxSockets: PARALLEL });
     const results: Sent[] = [];
     let next = 0;

@@ -7,18 +7,22 @@ import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { adminClients, eventually } from '@nested-clusters/test-harness';
+import {
+  adminClients,
+  AuditLog,
+  eventually,
+  Harness,
+  SimulatedHost,
+  startBackend,
+  startSimulators,
+} from '@nested-clusters/test-harness';
 import { ANNOTATIONS } from '@nested-clusters/plugin-nested-clusters-node';
 import { EXPIRY_TASK_ID } from '../plugin';
 import {
-  AuditLog,
   consistency,
   HostInspector,
-  Portal,
-  Sim,
-  startPortal,
-  startSims,
-} from './__testUtils__/portal';
+  reliabilityBackend,
+} from './__testUtils__/checks';
 
 jest.setTimeout(120_000);
 
@@ -59,17 +63,17 @@ describe('two replicas', () => {
   const prefix = `nc_test_${randomBytes(4).toString('hex')}_`;
   const audit = new AuditLog();
   const schedulers: SchedulerService[] = [];
-  let sims: Sim[];
-  let replicas: Portal[] = [];
+  let sims: SimulatedHost[];
+  let replicas: Harness[] = [];
 
   beforeAll(async () => {
     const connection = connectionString();
-    sims = await startSims(['host-a']);
+    sims = await startSimulators(['host-a']);
     // One after the other: the first creates the plugin's database.
     for (let i = 0; i < 2; i++) {
       replicas.push(
-        await startPortal({
-          sims,
+        await startBackend({
+          ...reliabilityBackend(sims),
           audit,
           config: {
             backend: { database: { client: 'pg', connection, prefix } },

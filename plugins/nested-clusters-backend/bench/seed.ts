@@ -1,7 +1,7 @@
 /*
- * Shared by the reliability tests and the benchmarks (bench/): the backend's
- * configuration for a set of simulated hosts, and host objects written
- * straight into a simulator in the shape the plugin's installers leave behind.
+ * Clusters written straight into a simulator in the shape the plugin's
+ * helm-job installer leaves behind, so the benchmark can start from 10,000
+ * Running clusters without 10,000 chart installs.
  */
 import type { HostSimulator } from '@nested-clusters/host-simulator';
 import {
@@ -10,51 +10,20 @@ import {
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
 } from '@nested-clusters/plugin-nested-clusters-node';
+import type { SimulatorAccess } from '@nested-clusters/test-harness';
 
-/** What a test or benchmark needs to reach one simulated host. */
-export interface SimulatedHost {
-  name: string;
-  url: string;
-  token: string;
-  caPem: string;
-}
-
+/*
+ * As the test harness configures the benchmark's backend (NAMESPACE_PREFIX and
+ * SANDBOX_PROFILE); not imported from it, so that the fleet's process does not
+ * load the test backend.
+ */
 export const NAMESPACE_PREFIX = 'nc-';
-export const PROFILE = 'sandbox';
-export const KUBERNETES_VERSION = 'v1.35.0';
+const PROFILE = 'sandbox';
+const KUBERNETES_VERSION = 'v1.35.0';
 
-/** The `nestedClusters` section for these hosts (helm-job installer, generous limits). */
-export function nestedClustersConfig(
-  hosts: SimulatedHost[],
-  options: { maxClusters?: number; clustersPerOwner?: number } = {},
-) {
-  return {
-    hosts: hosts.map(h => ({
-      name: h.name,
-      title: `Simulated ${h.name}`,
-      url: h.url,
-      installer: 'helm-job',
-      namespacePrefix: NAMESPACE_PREFIX,
-      maxClusters: options.maxClusters ?? 1000,
-      auth: { type: 'serviceAccount', token: h.token, caData: h.caPem },
-      exposure: {
-        type: 'hostPattern',
-        pattern: `${h.url}/vclusters/{namespace}/{name}`,
-      },
-    })),
-    profiles: [
-      {
-        name: PROFILE,
-        title: 'Sandbox',
-        kubernetesVersion: KUBERNETES_VERSION,
-        chartVersion: '0.36.1',
-        ttl: '72h',
-        maxTtl: '14d',
-        values: {},
-      },
-    ],
-    limits: { clustersPerOwner: options.clustersPerOwner ?? 100_000 },
-  };
+/** A simulator of the fleet (another process) under the name the backend knows it by. */
+export interface FleetHost extends SimulatorAccess {
+  name: string;
 }
 
 export interface SeededCluster {
