@@ -124,6 +124,15 @@ describe.each(['capi', 'helm-job', 'flux'] as const)(
           phase: 'Success',
         },
       ]);
+      // The MCP get action reports the same.
+      const viaMcp = await harness.server
+        .post(
+          '/api/nested-clusters/.backstage/actions/v1/actions/nested-clusters:get-nested-cluster/invoke',
+        )
+        .set('Authorization', USERS.guest)
+        .send({ host: 'eu', name: 'pipelines' });
+      expect(viaMcp.status).toBe(200);
+      expect(viaMcp.body.output.cluster.addons).toEqual(ready.addons);
       const listed = await harness.api.list();
       expect(
         phases(listed.items.find(c => c.name === 'pipelines')?.addons),
