@@ -65,7 +65,7 @@ describe('nested-clusters catalog entity provider', () => {
     });
 
     const added = await eventually(async () => {
-      const res = await entity('resource/default/simulated-catalog-demo');
+      const res = await entity('resource/default/simulated.catalog-demo');
       expect(res.status).toBe(200);
       expect(
         res.body.metadata.annotations['nested-clusters.backstage.io/status'],
@@ -75,7 +75,7 @@ describe('nested-clusters catalog entity provider', () => {
     expect(added).toMatchObject({
       kind: 'Resource',
       metadata: {
-        name: 'simulated-catalog-demo',
+        name: 'simulated.catalog-demo',
         annotations: {
           'nested-clusters.backstage.io/host': 'simulated',
           'backstage.io/managed-by-location': 'nested-clusters:simulated',
@@ -102,7 +102,7 @@ describe('nested-clusters catalog entity provider', () => {
       .set('Authorization', USERS.guest);
     expect(deleted.status).toBe(202);
     await eventually(async () => {
-      const res = await entity('resource/default/simulated-catalog-demo');
+      const res = await entity('resource/default/simulated.catalog-demo');
       expect(res.status).toBe(404);
     }, 10_000);
   }, 60_000);

@@ -1,10 +1,11 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigReader } from '@backstage/config';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ClusterDetails } from '@backstage/plugin-kubernetes-node';
 import {
   ApiException,
@@ -16,50 +17,45 @@ import {
   HostSimulator,
   startHostSimulator,
 } from '@nested-clusters/host-simulator';
-import { readNestedClustersConfig } from '@nested-clusters/plugin-nested-clusters-node';
-import { DefaultNestedClustersHostsService } from '@nested-clusters/plugin-nested-clusters-node';
-import nestedClustersExamplePolicyModule from '@nested-clusters/plugin-permission-backend-module-nested-clusters';
 import {
-  eventually,
-  exampleEntities,
-  hostConfig,
-  SANDBOX_PROFILE,
-  USERS,
-} from '@nested-clusters/test-harness';
+  clusterEntityName,
+  readNestedClustersConfig,
+} from '@nested-clusters/plugin-nested-clusters-node';
+import { DefaultNestedClustersHostsService } from '@nested-clusters/plugin-nested-clusters-node';
 import {
   createRunningCluster,
-  PortalBackend,
-  startPortalBackend,
+  eventually,
+  Harness,
+  nestedClustersConfig,
+  startBackend,
+  USERS,
 } from '@nested-clusters/test-harness';
 import { nestedClustersKubernetesModule } from './module';
 import { NestedClusterSupplier } from './NestedClusterSupplier';
 import { ReaderAccounts } from './ReaderAccounts';
-import type { ServicesRouteResult } from './__testUtils__/servicesRouteScenario';
+import { CLUSTER, DEPLOYMENT, type RoutesResult } from './__testUtils__/routes';
 
 /**
  * The Kubernetes plugin loads @kubernetes/client-node 1.x with a dynamic
  * import() when it fetches objects, which Jest's module sandbox cannot run;
- * so its /services route is exercised in a plain Node process
- * (servicesRouteScenario.ts). Here the real Kubernetes backend lists the
+ * so its routes are exercised in a plain Node process (routesScenario.ts,
+ * below). Here the real Kubernetes backend lists the
  * nested clusters our supplier adds, and the exact ClusterDetails the
  * supplier hands over are used the way that plugin uses them.
  */
+const K8S_DEMO = clusterEntityName({ host: 'simulated', name: 'k8s-demo' });
+const credentials = mockCredentials.user('user:default/guest');
+
 describe('nested-clusters kubernetes cluster supplier', () => {
   let sim: HostSimulator;
-  let backend: PortalBackend;
+  let backend: Harness;
   let adminKubeconfig: string;
-  const entities = exampleEntities();
 
   beforeAll(async () => {
     sim = await startHostSimulator();
-    backend = await startPortalBackend({
-      sim,
-      features: [
-        kubernetesPlugin,
-        nestedClustersKubernetesModule,
-        nestedClustersExamplePolicyModule,
-        catalogServiceMock.factory({ entities }),
-      ],
+    backend = await startBackend({
+      hosts: [{ name: 'simulated', sim }],
+      features: [kubernetesPlugin, nestedClustersKubernetesModule],
       config: {
         kubernetes: {
           serviceLocatorMethod: { type: 'multiTenant' },
@@ -107,10 +103,7 @@ describe('nested-clusters kubernetes cluster supplier', () => {
 
   it('adds each Running nested cluster to the clusters of the default supplier', async () => {
     const clusters = await kubernetesClusters();
-    expect(clusters.map(c => c.name)).toEqual([
-      'configured',
-      'simulated-k8s-demo',
-    ]);
+    expect(clusters.map(c => c.name)).toEqual(['configured', K8S_DEMO]);
     expect(clusters[1].authProvider).toBe('serviceAccount');
   });
 
@@ -135,95 +128,80 @@ describe('nested-clusters kubernetes cluster supplier', () => {
       },
     });
 
-    // The supplier as the module builds it, over its own cache of the same host.
-    const logger = mockServices.logger.mock();
-    const hosts = new DefaultNestedClustersHostsService({
-      config: readNestedClustersConfig(
-        new ConfigReader({
-          nestedClusters: {
-            hosts: [
-              hostConfig({ name: 'simulated', sim, installer: 'helm-job' }),
-            ],
-            profiles: [SANDBOX_PROFILE],
-          },
-        }),
-      ),
-      logger,
+    const details = await withSupplier(
+      sim,
+      mockServices.permissions(),
+      async supplier => {
+        // This cache starts now; wait for its first sync.
+        return eventually(async () => {
+          const found = (await supplier.getClusters({ credentials })).find(
+            c => c.name === K8S_DEMO,
+          );
+          expect(found).toBeDefined();
+          return found!;
+        });
+      },
+    );
+    expect(details).toMatchObject({
+      url: admin.getCurrentCluster()!.server,
+      caData: admin.getCurrentCluster()!.caData,
+      authMetadata: { 'kubernetes.io/auth-provider': 'serviceAccount' },
     });
-    hosts.start();
-    try {
-      const supplier = new NestedClusterSupplier(
-        { getClusters: async () => [] },
-        hosts,
-        new ReaderAccounts({
-          adminKubeconfig: cluster => hosts.adminKubeconfig(cluster),
-          logger,
-          failureCooldownMs: 0,
-        }),
-        logger,
-      );
-      // This cache starts now; wait for its first sync.
-      const details = await eventually(async () => {
-        const clusters = await supplier.getClusters({
-          credentials: await mockServices.auth().getOwnServiceCredentials(),
-        });
-        const found = clusters.find(c => c.name === 'simulated-k8s-demo');
-        expect(found).toBeDefined();
-        return found!;
-      });
-      expect(details).toMatchObject({
-        url: admin.getCurrentCluster()!.server,
-        caData: admin.getCurrentCluster()!.caData,
-        authMetadata: { 'kubernetes.io/auth-provider': 'serviceAccount' },
-      });
-      const token = details.authMetadata.serviceAccountToken;
-      expect(token).not.toBe(admin.getCurrentUser()!.token);
-      expect(JSON.stringify(details)).not.toContain(
-        String(admin.getCurrentUser()!.token),
-      );
+    const token = details.authMetadata.serviceAccountToken;
+    expect(token).not.toBe(admin.getCurrentUser()!.token);
+    expect(JSON.stringify(details)).not.toContain(
+      String(admin.getCurrentUser()!.token),
+    );
 
-      const reader = readerKubeConfig(details);
-      const deployments = await reader
-        .makeApiClient(AppsV1Api)
-        .listDeploymentForAllNamespaces({
-          labelSelector: 'backstage.io/kubernetes-id=web-shop',
-        });
-      expect(deployments.items.map(d => d.metadata?.name)).toEqual([
-        'web-shop',
-      ]);
-      const secrets = reader
-        .makeApiClient(CoreV1Api)
-        .listSecretForAllNamespaces();
-      await expect(secrets).rejects.toBeInstanceOf(ApiException);
-      await expect(secrets).rejects.toMatchObject({ code: 403 });
-    } finally {
-      hosts.stop();
-    }
+    const reader = readerKubeConfig(details);
+    const deployments = await reader
+      .makeApiClient(AppsV1Api)
+      .listDeploymentForAllNamespaces({
+        labelSelector: 'backstage.io/kubernetes-id=web-shop',
+      });
+    expect(deployments.items.map(d => d.metadata?.name)).toEqual(['web-shop']);
+    const secrets = reader
+      .makeApiClient(CoreV1Api)
+      .listSecretForAllNamespaces();
+    await expect(secrets).rejects.toBeInstanceOf(ApiException);
+    await expect(secrets).rejects.toMatchObject({ code: 403 });
   });
 
-  it("returns the Deployment from inside the nested cluster on the Kubernetes plugin's /services route", async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        '-r',
-        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-        resolve(__dirname, '__testUtils__/servicesRouteScenario.ts'),
-      ],
-      { timeout: 60_000 },
-    );
-    const result: ServicesRouteResult = JSON.parse(
-      stdout.trim().split('\n').pop()!,
-    );
-    expect(result.status).toBe(200);
-    const nested = result.clusters.find(c => c.name === 'simulated-tab-demo');
-    expect(nested?.deployments).toEqual(['web-shop']);
-    // Read with the reader token: no authentication or RBAC failures.
-    for (const statusCode of [401, 403]) {
-      expect(nested?.errors).not.toContainEqual(
-        expect.objectContaining({ statusCode }),
-      );
-    }
-  }, 60_000);
+  it.each([
+    ['nested-clusters.cluster.read'],
+    ['nested-clusters.cluster.kubeconfig'],
+  ])(
+    'leaves a cluster out for a caller denied %s on it',
+    async deniedPermission => {
+      const permissions = mockServices.permissions.mock({
+        authorize: async requests =>
+          requests.map(r => ({
+            result:
+              r.permission.name === deniedPermission &&
+              'resourceRef' in r &&
+              r.resourceRef === 'simulated/k8s-demo'
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          })),
+      });
+      await withSupplier(sim, permissions, async supplier => {
+        // Wait until the cluster would be listed, then check it is not.
+        await eventually(async () =>
+          expect(permissions.authorize).toHaveBeenCalledWith(
+            expect.arrayContaining([
+              expect.objectContaining({ resourceRef: 'simulated/k8s-demo' }),
+            ]),
+            { credentials },
+          ),
+        );
+        const names = (await supplier.getClusters({ credentials })).map(
+          c => c.name,
+        );
+        expect(names).not.toContain(K8S_DEMO);
+      });
+    },
+    30_000,
+  );
 
   it('drops a cluster from the Kubernetes plugin once it is paused', async () => {
     const paused = await backend.server
@@ -232,11 +210,117 @@ describe('nested-clusters kubernetes cluster supplier', () => {
     expect(paused.status).toBe(202);
     await eventually(async () => {
       expect((await kubernetesClusters()).map(c => c.name)).not.toContain(
-        'simulated-k8s-demo',
+        K8S_DEMO,
       );
     });
   });
 });
+
+/**
+ * The Kubernetes plugin's routes as the owner (team-a's guest) and as team-b's
+ * bob, on one nested cluster of web-shop with a Deployment inside
+ * (routesScenario.ts, run in a plain Node process).
+ */
+describe("the Kubernetes plugin's routes on a team-a nested cluster", () => {
+  let result: RoutesResult;
+
+  beforeAll(async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '-r',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        resolve(__dirname, '__testUtils__/routesScenario.ts'),
+      ],
+      { timeout: 90_000 },
+    );
+    result = JSON.parse(stdout.trim().split('\n').pop()!);
+  }, 90_000);
+
+  it.each(['services', 'workloads', 'custom'] as const)(
+    'shows the owner its Deployment on %s',
+    route => {
+      const answer = result.guest[route];
+      expect(answer.status).toBe(200);
+      expect(answer.clusters).toEqual([CLUSTER]);
+      expect(answer.deployments).toEqual([DEPLOYMENT]);
+      // Read with the reader token: no authentication or RBAC failures.
+      expect(answer.errors).toEqual([]);
+    },
+  );
+
+  it.each(['proxy', 'proxy-named'] as const)(
+    'proxies the owner to the cluster (%s)',
+    route => {
+      expect(result.guest[route]).toMatchObject({
+        status: 200,
+        deployments: [DEPLOYMENT],
+      });
+    },
+  );
+
+  it('lists the cluster to the owner', () => {
+    expect(result.guest.clusters.clusters).toEqual([CLUSTER]);
+  });
+
+  it.each([
+    'clusters',
+    'services',
+    'workloads',
+    'custom',
+    'proxy',
+    'proxy-named',
+  ] as const)('gives team-b nothing of the cluster on %s', route => {
+    const answer = result.bob[route];
+    expect(answer.clusters).not.toContain(CLUSTER);
+    expect(answer.deployments).toEqual([]);
+    expect(answer.mentionsDeployment).toBe(false);
+    if (route.startsWith('proxy')) {
+      // The proxy knows no cluster for bob: 404, nothing forwarded.
+      expect(answer.status).toBe(404);
+    } else {
+      expect(answer.status).toBe(200);
+    }
+  });
+});
+
+/**
+ * Runs `fn` with the supplier as the module builds it, over its own cache of
+ * the simulated host and the given permissions service.
+ */
+async function withSupplier<T>(
+  sim: HostSimulator,
+  permissions: PermissionsService,
+  fn: (supplier: NestedClusterSupplier) => Promise<T>,
+): Promise<T> {
+  const logger = mockServices.logger.mock();
+  const hosts = new DefaultNestedClustersHostsService({
+    config: readNestedClustersConfig(
+      new ConfigReader({
+        nestedClusters: nestedClustersConfig([{ name: 'simulated', sim }]),
+      }),
+    ),
+    logger,
+  });
+  hosts.start();
+  try {
+    return await fn(
+      new NestedClusterSupplier(
+        { getClusters: async () => [] },
+        hosts,
+        new ReaderAccounts({
+          adminKubeconfig: cluster => hosts.adminKubeconfig(cluster),
+          logger,
+          failureCooldownMs: 0,
+        }),
+        permissions,
+        logger,
+      ),
+    );
+  } finally {
+    hosts.stop();
+  }
+}
 
 /** A kubeconfig from ClusterDetails, as the Kubernetes plugin connects. */
 function readerKubeConfig(details: ClusterDetails): KubeConfig {

@@ -8,9 +8,9 @@ import { NestedClusterSupplier } from './NestedClusterSupplier';
 import { ReaderAccounts } from './ReaderAccounts';
 
 /**
- * Kubernetes module: adds every Running nested cluster to the Kubernetes
- * plugin's clusters, so workloads labelled with a component's
- * `backstage.io/kubernetes-id` show in its Kubernetes tab.
+ * Kubernetes module: adds the Running nested clusters that the calling user
+ * may look into to the Kubernetes plugin's clusters, so workloads labelled
+ * with a component's `backstage.io/kubernetes-id` show in its Kubernetes tab.
  */
 export const nestedClustersKubernetesModule = createBackendModule({
   pluginId: 'kubernetes',
@@ -20,12 +20,14 @@ export const nestedClustersKubernetesModule = createBackendModule({
       deps: {
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
+        permissions: coreServices.permissions,
         clusterSupplier: kubernetesClusterSupplierExtensionPoint,
         hosts: nestedClustersHostsServiceRef,
       },
       async init({
         logger,
         lifecycle: pluginLifecycle,
+        permissions,
         clusterSupplier,
         hosts,
       }) {
@@ -46,6 +48,7 @@ export const nestedClustersKubernetesModule = createBackendModule({
               await getDefault(),
               hosts,
               readers,
+              permissions,
               logger,
             ),
         );

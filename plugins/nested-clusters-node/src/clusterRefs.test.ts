@@ -4,9 +4,20 @@ import { clusterEntityName } from './clusterRefs';
 const ENTITY_NAME = /^[a-z0-9A-Z]+([-_.][a-z0-9A-Z]+)*$/;
 
 describe('clusterEntityName', () => {
-  it('is <host>-<name>', () => {
+  it('is <host>.<name>', () => {
     expect(clusterEntityName({ host: 'dev-eu', name: 'web' })).toBe(
-      'dev-eu-web',
+      'dev-eu.web',
+    );
+  });
+
+  it('tells eu + west-x from eu-west + x', () => {
+    expect(clusterEntityName({ host: 'eu', name: 'west-x' })).not.toBe(
+      clusterEntityName({ host: 'eu-west', name: 'x' }),
+    );
+    // Also when both are long enough to be shortened and hashed.
+    const long = 'x'.repeat(30);
+    expect(clusterEntityName({ host: 'eu', name: `west-${long}` })).not.toBe(
+      clusterEntityName({ host: 'eu-west', name: long }),
     );
   });
 

@@ -7,16 +7,19 @@ const ENTITY_NAME = /^[a-z0-9A-Z]+([-_.][a-z0-9A-Z]+)*$/;
 
 /**
  * One name for a nested cluster across Backstage: the catalog Resource and
- * the Kubernetes plugin's cluster are both called `<host>-<name>`. Host and
- * name may each be 40 characters, and DNS labels may repeat "-", so a name
- * that is too long or invalid as an entity name is cleaned up, shortened and
- * made unique again with a hash of the full name.
+ * the Kubernetes plugin's cluster are both called `<host>.<name>`. Host and
+ * cluster names are DNS labels, which never contain ".", so the first "."
+ * tells them apart (`eu` + `west-x` and `eu-west` + `x` differ, which
+ * `<host>-<name>` would not). Host and name may each be 40 characters, and DNS
+ * labels may repeat "-", so a name that is too long or invalid as an entity
+ * name is cleaned up, shortened and made unique again with a hash of the full
+ * name. Everything that shows or links to these names uses this function.
  */
 export function clusterEntityName(cluster: {
   host: string;
   name: string;
 }): string {
-  const full = `${cluster.host}-${cluster.name}`;
+  const full = `${cluster.host}.${cluster.name}`;
   if (full.length <= MAX_NAME_LENGTH && ENTITY_NAME.test(full)) {
     return full;
   }
@@ -24,7 +27,7 @@ export function clusterEntityName(cluster: {
   const cleaned = full
     .replace(/-+/g, '-')
     .slice(0, MAX_NAME_LENGTH - hash.length - 1)
-    .replace(/-+$/, '');
+    .replace(/[-.]+$/, '');
   return `${cleaned}-${hash}`;
 }
 
