@@ -1,7 +1,4 @@
-import {
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ConflictError,
   InputError,
@@ -235,7 +232,10 @@ export class NestedUserAccess implements UserAccessService {
         name,
       });
       const owner = existing.metadata?.annotations?.[USER_ANNOTATION] ?? '';
-      if (owner.toLocaleLowerCase('en-US') !== userEntityRef.toLocaleLowerCase('en-US')) {
+      if (
+        owner.toLocaleLowerCase('en-US') !==
+        userEntityRef.toLocaleLowerCase('en-US')
+      ) {
         throw new ConflictError(
           `ServiceAccount ${USER_ACCOUNT_NAMESPACE}/${name} exists but does not belong to ${userEntityRef}`,
         );
@@ -260,7 +260,9 @@ export class NestedUserAccess implements UserAccessService {
         { kind: 'ServiceAccount', name, namespace: USER_ACCOUNT_NAMESPACE },
       ],
     };
-    if (await createOrKeep(() => rbac.createClusterRoleBinding({ body: binding }))) {
+    if (
+      await createOrKeep(() => rbac.createClusterRoleBinding({ body: binding }))
+    ) {
       return;
     }
     const existing = await rbac.readClusterRoleBinding({ name });
@@ -279,7 +281,9 @@ export class NestedUserAccess implements UserAccessService {
       }),
     );
     await deleteIfPresent(() =>
-      kc.makeApiClient(RbacAuthorizationV1Api).deleteClusterRoleBinding({ name }),
+      kc
+        .makeApiClient(RbacAuthorizationV1Api)
+        .deleteClusterRoleBinding({ name }),
     );
     return deleted;
   }
