@@ -127,7 +127,9 @@ describe('NestedClusterEntityProvider', () => {
       removed: [
         expect.objectContaining({
           entity: expect.objectContaining({
-            metadata: expect.objectContaining({ name: 'eu-dev' }),
+            metadata: expect.objectContaining({
+              name: clusterEntityName({ host: 'eu', name: 'dev' }),
+            }),
           }),
         }),
       ],
