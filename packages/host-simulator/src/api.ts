@@ -9,6 +9,7 @@ import {
 import { ApiError, errors } from './errors';
 import { deepClone, deepEqual, isJsonObject, JsonValue } from './json';
 import { KubeObject, nowIso, objectKey, StoredObject } from './model';
+import { definitions, schemaOf } from './http/schemas';
 import { recordUpdate, serverSideApply } from './managedFields';
 import { applyPatch, PatchType } from './patch';
 import {
@@ -515,7 +516,15 @@ export class ClusterApi {
         fieldManager: undefined,
       });
     }
-    const patched = applyPatch(patchType, old as unknown as JsonValue, patch);
+    const schemaName = type.builtin
+      ? schemaOf(type, type.versions[0])
+      : undefined;
+    const patched = applyPatch(
+      patchType,
+      old as unknown as JsonValue,
+      patch,
+      schemaName ? definitions()[schemaName] : undefined,
+    );
     if (!isJsonObject(patched)) {
       throw errors.badRequest(
         'the patch produced something that is not an object',

@@ -1,5 +1,12 @@
 import { ApiError, errors } from './errors';
-import { deepClone, deepEqual, isJsonObject, JsonValue } from './json';
+import { propertySchema, resolveSchema } from './http/schemas';
+import {
+  deepClone,
+  deepEqual,
+  isJsonObject,
+  JsonObject,
+  JsonValue,
+} from './json';
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -206,20 +213,125 @@ export function jsonPatch(target: JsonValue, patch: JsonValue): JsonValue {
   return doc;
 }
 
+/** How a strategic merge patch treats a list: merged by key, unioned, or replaced. */
+function listStrategy(schema: JsonObject) {
+  const strategy = String(schema['x-kubernetes-patch-strategy'] ?? '');
+  const key = schema['x-kubernetes-patch-merge-key'];
+  if (!strategy.split(',').includes('merge')) return { merge: false };
+  return { merge: true, key: typeof key === 'string' ? key : undefined };
+}
+
+function strategicList(
+  target: JsonValue | undefined,
+  patch: JsonValue[],
+  schema: JsonObject,
+): JsonValue {
+  const { merge, key } = listStrategy(schema);
+  if (patch.some(i => isJsonObject(i) && i.$patch === 'replace')) {
+    return patch.filter(i => !(isJsonObject(i) && i.$patch === 'replace'));
+  }
+  if (!merge || !Array.isArray(target)) {
+    return patch
+      .filter(i => !(isJsonObject(i) && i.$patch === 'delete'))
+      .map(i => stripDirectives(i));
+  }
+  const out = [...target];
+  const items = resolveSchema(schema.items);
+  for (const item of patch) {
+    if (!key || !isJsonObject(item)) {
+      if (!out.some(x => deepEqual(x, item))) out.push(item);
+      continue;
+    }
+    const at = out.findIndex(
+      x => isJsonObject(x) && deepEqual(x[key] ?? null, item[key] ?? null),
+    );
+    if (item.$patch === 'delete') {
+      if (at >= 0) out.splice(at, 1);
+    } else if (at >= 0) {
+      out[at] = strategicMerge(out[at], item, items);
+    } else {
+      out.push(stripDirectives(item));
+    }
+  }
+  return out;
+}
+
 /**
- * Applies a patch of any supported type. Strategic merge and server-side apply use
- * JSON merge semantics (lists are replaced, not merged by key).
+ * Strategic merge patch (k8s.io/apimachinery strategicpatch) driven by the
+ * OpenAPI schema's `x-kubernetes-patch-strategy`/`-merge-key`: lists of a merge
+ * strategy merge by key (or union primitives), others are replaced; `$patch:
+ * replace|delete`, `$retainKeys`, `$setElementOrder/<list>` and
+ * `$deleteFromPrimitiveList/<list>` directives are honoured.
+ */
+export function strategicMerge(
+  target: JsonValue | undefined,
+  patch: JsonValue,
+  schema: JsonObject,
+): JsonValue {
+  if (Array.isArray(patch)) return strategicList(target, patch, schema);
+  if (!isJsonObject(patch)) return deepClone(patch);
+  if (patch.$patch === 'replace') return stripDirectives(patch);
+  const result: { [key: string]: JsonValue } = isJsonObject(target)
+    ? { ...target }
+    : {};
+  for (const [k, value] of Object.entries(patch)) {
+    if (k.startsWith('$')) continue;
+    const child = propertySchema(schema, k) ?? {};
+    if (value === null) {
+      delete result[k];
+    } else if (isJsonObject(value) && value.$patch === 'delete') {
+      delete result[k];
+    } else {
+      result[k] = strategicMerge(result[k], value, child);
+    }
+  }
+  for (const [k, value] of Object.entries(patch)) {
+    const list = /^\$(setElementOrder|deleteFromPrimitiveList)\/(.+)$/.exec(k);
+    if (!list || !Array.isArray(value) || !Array.isArray(result[list[2]]))
+      continue;
+    const current = result[list[2]] as JsonValue[];
+    if (list[1] === 'deleteFromPrimitiveList') {
+      result[list[2]] = current.filter(x => !value.some(v => deepEqual(v, x)));
+      continue;
+    }
+    const { key } = listStrategy(propertySchema(schema, list[2]) ?? {});
+    const idOf = (x: JsonValue) =>
+      JSON.stringify(key && isJsonObject(x) ? x[key] ?? null : x);
+    const order = value.map(idOf);
+    const rank = (x: JsonValue) => {
+      const i = order.indexOf(idOf(x));
+      return i < 0 ? order.length : i;
+    };
+    result[list[2]] = [...current].sort((a, b) => rank(a) - rank(b));
+  }
+  if (Array.isArray(patch.$retainKeys)) {
+    const keep = patch.$retainKeys.map(String);
+    for (const k of Object.keys(result)) {
+      if (!keep.includes(k)) delete result[k];
+    }
+  }
+  return result;
+}
+
+/**
+ * Applies a JSON, merge or strategic merge patch. Strategic merge follows the
+ * type's schema when it has one (custom resources get merge semantics, as the
+ * API server refuses strategic merge for them).
  */
 export function applyPatch(
   type: PatchType,
   target: JsonValue,
   patch: JsonValue,
+  schema?: JsonObject,
 ): JsonValue {
   if (type === 'json') {
     return jsonPatch(target, patch);
   }
   if (!isJsonObject(patch)) {
     throw errors.badRequest('patch body must be a JSON object');
+  }
+  if (type === 'strategic' && schema) {
+    return strategicMerge(target, patch, schema);
   }
   return mergePatch(target, stripDirectives(patch));
 }
@@ -234,7 +346,7 @@ function stripDirectives(value: JsonValue): JsonValue {
   }
   const result: { [key: string]: JsonValue } = {};
   for (const [k, v] of Object.entries(value)) {
-    if (!k.startsWith('$') && !k.startsWith('$setElementOrder')) {
+    if (!k.startsWith('$')) {
       result[k] = stripDirectives(v);
     }
   }

@@ -318,43 +318,22 @@ export function kubeConfigAt(
 
 /**
  * Installs a nested cluster with the helm-job installer (the vcluster CLI in a
- * Job, as the plugin does) and returns the kubeconfig the syncer hands out in
- * Secret `vc-<name>`, whatever server address it names.
+ * Job, as the plugin does), exposed on a NodePort of the simulator's node with
+ * `exportKubeConfig.server` naming it, and returns the kubeconfig the syncer
+ * hands out in Secret `vc-<name>`.
  */
 export async function installNestedCluster(
   sim: HostSimulator,
   namespace: string,
   name: string,
+  nodePort = 31443,
 ): Promise<string> {
-  const kc = hostKubeConfig(sim);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  await core.createNamespace({ body: { metadata: { name: namespace } } });
-  await grantInstaller(kc, namespace);
-  await kc.makeApiClient(k8s.BatchV1Api).createNamespacedJob({
-    namespace,
-    body: {
-      metadata: { name: `install-${name}` },
-      spec: {
-        template: {
-          spec: {
-            restartPolicy: 'Never',
-            serviceAccountName: INSTALLER,
-            containers: [
-              {
-                name: 'vcluster',
-                image: 'ghcr.io/loft-sh/vcluster-cli:0.36.1',
-                args: ['create', name, '-n', namespace],
-              },
-            ],
-          },
-        },
-      },
+  const secret = await installVcluster(sim, namespace, name, {
+    exportKubeConfig: { server: `https://${sim.nodeAddress}:${nodePort}` },
+    controlPlane: {
+      service: { spec: { type: 'NodePort' }, httpsNodePort: nodePort },
     },
   });
-  const secret = await eventually(
-    () => core.readNamespacedSecret({ namespace, name: `vc-${name}` }),
-    20000,
-  );
   return Buffer.from(secret.data!.config, 'base64').toString();
 }
 

@@ -3,11 +3,13 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { startHostSimulator, HostSimulator } from '../simulator';
 import { createCa } from '../tls';
 import {
   eventually,
   installNestedCluster,
+  isolatedNetwork,
   statusOf,
 } from '../__testUtils__/helpers';
 
@@ -70,7 +72,7 @@ describe('kubectl against a nested cluster', () => {
   const validateFlag = () => (minor < 25 ? ['--validate=false'] : []);
 
   beforeAll(async () => {
-    sim = await startHostSimulator();
+    sim = await startHostSimulator(isolatedNetwork());
     dir = mkdtempSync(join(tmpdir(), 'kubectl-test-'));
     kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, await installNestedCluster(sim, 'team-k', 'k'));
@@ -587,6 +589,127 @@ describe('kubectl against a nested cluster', () => {
           })
         ).items.length === 0,
     );
+  });
+
+  it('apply --server-side records field managers and answers conflicts; strict validation; explain', async () => {
+    const n = ['-n', NS];
+    const manifest = (replicas: number, extra = '') =>
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: {name: api}',
+        'spec:',
+        `  replicas: ${replicas}`,
+        extra,
+        '  selector: {matchLabels: {app: api}}',
+        '  template:',
+        '    metadata: {labels: {app: api}}',
+        '    spec: {containers: [{name: api, image: nginx}]}',
+      ]
+        .filter(Boolean)
+        .join('\n');
+    const file = join(dir, 'api.yaml');
+    writeFileSync(file, manifest(2));
+    await kubectl(
+      'apply',
+      '--server-side',
+      '-f',
+      file,
+      ...n,
+      ...validateFlag(),
+    );
+    const applied = await apps.readNamespacedDeployment({
+      name: 'api',
+      namespace: NS,
+    });
+    const managers = applied.metadata?.managedFields?.map(m => [
+      m.manager,
+      m.operation,
+    ]);
+    expect(managers).toEqual([['kubectl', 'Apply']]);
+    expect(applied.metadata?.managedFields?.[0].fieldsV1).toMatchObject({
+      'f:spec': {
+        'f:replicas': {},
+        'f:template': {
+          'f:spec': {
+            'f:containers': { 'k:{"name":"api"}': { '.': {}, 'f:image': {} } },
+          },
+        },
+      },
+    });
+    // Another manager takes spec.replicas; applying the old value conflicts until forced.
+    await kubectl(
+      'patch',
+      'deployment',
+      'api',
+      '--type=merge',
+      '-p',
+      '{"spec":{"replicas":4}}',
+      ...n,
+    );
+    const conflict = await run([
+      'apply',
+      '--server-side',
+      '-f',
+      file,
+      ...n,
+      ...validateFlag(),
+    ]);
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.stderr).toMatch(
+      /Apply failed with 1 conflict: conflict with "kubectl-patch".*: \.spec\.replicas/,
+    );
+    expect(
+      (await apps.readNamespacedDeployment({ name: 'api', namespace: NS })).spec
+        ?.replicas,
+    ).toBe(4);
+    await kubectl(
+      'apply',
+      '--server-side',
+      '--force-conflicts',
+      '-f',
+      file,
+      ...n,
+      ...validateFlag(),
+    );
+    const forced = await apps.readNamespacedDeployment({
+      name: 'api',
+      namespace: NS,
+    });
+    expect(forced.spec?.replicas).toBe(2);
+    expect(forced.metadata?.managedFields?.map(m => m.manager)).toEqual([
+      'kubectl',
+    ]);
+
+    // fieldValidation=Strict: 400 naming the unknown field (kubectl < 1.25 has no --validate=strict).
+    writeFileSync(file, manifest(2, '  colour: red'));
+    // --raw sends the file as it is: JSON.
+    const raw = join(dir, 'api.json');
+    writeFileSync(raw, JSON.stringify(parseYaml(manifest(2, '  colour: red'))));
+    const strict =
+      minor >= 25
+        ? await run(['apply', '--validate=strict', '-f', file, ...n])
+        : await run([
+            'replace',
+            '--raw',
+            `/apis/apps/v1/namespaces/${NS}/deployments/api?fieldValidation=Strict`,
+            '-f',
+            raw,
+            ...validateFlag(),
+          ]);
+    expect(strict.code).not.toBe(0);
+    expect(strict.stderr).toMatch(/unknown field "spec.colour"/);
+
+    // kubectl explain reads the OpenAPI v3 schemas (kubectl 1.27+; older ones need the v2 protobuf document).
+    if (minor >= 27) {
+      expect(await kubectl('explain', 'deployment.spec.replicas')).toMatch(
+        /Number of desired pods/,
+      );
+    } else {
+      expect(await kubectl('get', '--raw', '/openapi/v3/apis/apps/v1')).toMatch(
+        /Number of desired pods/,
+      );
+    }
   });
 
   it('fails fast, with a clear error, for what needs a running container or metrics', async () => {

@@ -4,7 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startHostSimulator, HostSimulator } from '../simulator';
-import { installNestedCluster } from '../__testUtils__/helpers';
+import {
+  installNestedCluster,
+  isolatedNetwork,
+} from '../__testUtils__/helpers';
 
 /**
  * The official Python client (Debian's python3-kubernetes, run by /usr/bin/python3
@@ -44,7 +47,7 @@ describe('the official Python client', () => {
   let dir: string;
 
   beforeAll(async () => {
-    sim = await startHostSimulator();
+    sim = await startHostSimulator(isolatedNetwork());
     dir = mkdtempSync(join(tmpdir(), 'python-client-'));
   });
   afterAll(async () => {
