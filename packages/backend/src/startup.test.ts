@@ -73,10 +73,7 @@ async function startBackend(
               caFile,
             },
             installer: 'helm-job',
-            exposure: {
-              type: 'hostPattern',
-              pattern: `${simulator.url}/vclusters/{namespace}/{name}`,
-            },
+            exposure: { type: 'nodePort', nodeAddress: simulator.nodeAddress },
           },
         ],
       },

@@ -9,3 +9,4 @@ export type { InstallerDelays } from './controllers/context';
 export { FaultController } from './faults';
 export type { FaultState, InstallFailure } from './faults';
 export type { TokenGrant } from './auth';
+export { isolatedNetwork } from './network/isolated';

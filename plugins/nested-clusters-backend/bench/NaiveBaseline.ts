@@ -205,7 +205,8 @@ export class NaiveBaseline {
       createdBy: a[ANNOTATIONS.createdBy] ?? '',
       profile: a[ANNOTATIONS.profile] ?? '',
       installer: host.installer.type,
-      kubernetesVersion: statefulSet?.image?.split(':')[1],
+      kubernetesVersion: statefulSet?.kubernetesVersion,
+      vclusterVersion: statefulSet?.vclusterVersion,
       createdAt: ns.createdAt,
       expiresAt: a[ANNOTATIONS.expiresAt] ?? '',
     };

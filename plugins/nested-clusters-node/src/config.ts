@@ -44,6 +44,72 @@ const hostAuthSchema = z.discriminatedUnion(
   { error: 'expected one of serviceAccount|kubeconfig|inCluster' },
 );
 
+/** A host name pattern: `{name}`/`{namespace}` make it one per cluster. */
+const hostPattern = z
+  .string()
+  .regex(
+    /^(?=.*\{(name|namespace)\})[a-z0-9.{}-]+$/,
+    'expected a host name pattern containing {name} or {namespace}, e.g. {name}.vc.example.com',
+  );
+const port = z.number().int().min(1).max(65535);
+
+/**
+ * How users reach a nested cluster's API server: the chart's own Service
+ * (NodePort, LoadBalancer), Ingress or TLSRoute, or a platform's own proxy.
+ */
+const exposureSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.object({
+      type: z.literal('nodePort'),
+      /** The address of a host node users can reach. */
+      nodeAddress: z
+        .string()
+        .regex(/^[a-zA-Z0-9.:-]+$/, 'expected an IP address or host name'),
+    }),
+    z.object({
+      type: z.literal('loadBalancer'),
+      /** Where the load balancer serves the Service's port 443. Default 443. */
+      port: port.default(443),
+    }),
+    z.object({
+      type: z.literal('ingress'),
+      host: hostPattern,
+      /** The ingress controller's TLS port. Default 443. */
+      port: port.default(443),
+      /** `spec.ingressClassName`; default: the host's default class. */
+      className: z.string().min(1).optional(),
+    }),
+    z.object({
+      type: z.literal('tlsRoute'),
+      host: hostPattern,
+      /** The Gateway listener's port. Default 443. */
+      port: port.default(443),
+      /** The Gateway(s) with a TLS passthrough listener. */
+      parentRefs: z
+        .array(
+          z.object({
+            name: z.string().min(1),
+            namespace: z.string().min(1).optional(),
+            sectionName: z.string().min(1).optional(),
+          }),
+        )
+        .min(1),
+    }),
+    z.object({
+      // A platform's own proxy in front of the nested API servers; `hostPattern` is the older name.
+      type: z.enum(['url', 'hostPattern']),
+      pattern: z
+        .string()
+        .regex(
+          /^https:\/\/.*\{(name|namespace)\}/,
+          'expected an https URL containing {name} or {namespace}',
+        ),
+    }),
+  ],
+  { error: 'expected one of nodePort|loadBalancer|ingress|tlsRoute|url' },
+);
+
 const hostSchema = z
   .object({
     name: dnsLabel(40),
@@ -62,15 +128,7 @@ const hostSchema = z
       .default('nc-'),
     maxClusters: z.number().int().min(0).default(50),
     auth: hostAuthSchema,
-    exposure: z.object({
-      type: z.literal('hostPattern', { error: 'expected hostPattern' }),
-      pattern: z
-        .string()
-        .regex(
-          /^https:\/\/.*\{(name|namespace)\}/,
-          'expected an https URL containing {name} or {namespace}',
-        ),
-    }),
+    exposure: exposureSchema,
     flux: z
       .object({
         sourceRef: z
@@ -180,7 +238,6 @@ const profileSchema = z
     });
   });
 
-
 const nestedClustersSchema = z
   .object({
     hosts: z.array(hostSchema).default([]),
@@ -214,6 +271,7 @@ const nestedClustersSchema = z
 
 export type HostAuthConfig = z.infer<typeof hostAuthSchema>;
 export type HostConfig = z.infer<typeof hostSchema>;
+export type ExposureConfig = z.infer<typeof exposureSchema>;
 export type ProfileAccessConfig = z.infer<typeof accessSchema>;
 /** A profile, its manifests add-ons loaded (files read, YAML checked). */
 export type ProfileConfig = Omit<z.infer<typeof profileSchema>, 'addons'> & {
@@ -228,7 +286,6 @@ export interface ReadConfigOptions {
   /** Where add-on `file`s are resolved; default: the app config's directory. */
   configDir?: string;
 }
-
 
 /**
  * Reads and validates `nestedClusters`; throws with a message naming the

@@ -9,6 +9,7 @@
 export {
   readNestedClustersConfig,
   type HostAuthConfig,
+  type ExposureConfig,
   type HostConfig,
   type NestedClustersConfig,
   type ProfileConfig,
@@ -64,7 +65,8 @@ export {
 } from './hosts/records';
 export { PROVISIONING_STEPS, deriveStatus } from './hosts/status';
 export { describeCluster } from './hosts/describeCluster';
-export { exposureUrl, rewriteKubeconfig } from './hosts/kubeconfig';
+export { rewriteKubeconfig } from './hosts/kubeconfig';
+export { exposureServer, exposureValues } from './hosts/exposure';
 export {
   adminKubeConfig,
   createOrKeep,

@@ -131,10 +131,7 @@ describe('software templates, end to end', () => {
                   },
                   installer: 'helm-job',
                   namespacePrefix: 'nc-',
-                  exposure: {
-                    type: 'hostPattern',
-                    pattern: `${sim.url}/vclusters/{namespace}/{name}`,
-                  },
+                  exposure: { type: 'nodePort', nodeAddress: sim.nodeAddress },
                   maxClusters: 50,
                 },
               ],

@@ -275,21 +275,7 @@ export function cliJob(name: string, args: string[], valuesConfigMap?: string) {
   };
 }
 
-/**
- * Network options for a simulator on a /24 of 127.0.0.0/8 no other simulator of
- * the test run uses (Linux routes the whole block to lo), so NodePorts and
- * load-balancer listeners of parallel tests never collide.
- */
-export function isolatedNetwork() {
-  const prefix = `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(
-    Math.random() * 250,
-  )}`;
-  return {
-    nodeAddress: `${prefix}.1`,
-    loadBalancer: { addresses: `${prefix}.10-${prefix}.12`, httpsPort: 8443 },
-    passthroughPort: 0,
-  };
-}
+export { isolatedNetwork } from '../network/isolated';
 
 /** True when the call failed without an HTTP answer (connection refused or reset). */
 export async function refused(promise: Promise<unknown>): Promise<boolean> {

@@ -1,5 +1,6 @@
 import {
   HostSimulator,
+  isolatedNetwork,
   startHostSimulator,
 } from '@nested-clusters/host-simulator';
 import {
@@ -18,7 +19,7 @@ describe.each(['capi', 'helm-job', 'flux'] as const)(
     let backend: Harness;
 
     beforeAll(async () => {
-      sim = await startHostSimulator();
+      sim = await startHostSimulator(isolatedNetwork());
       backend = await startBackend({
         hosts: [{ name: 'simulated', sim, installer }],
       });
@@ -36,8 +37,14 @@ describe.each(['capi', 'helm-job', 'flux'] as const)(
         host: 'simulated',
         installer,
         namespacePrefix: 'nc-',
-        server: (name, namespace) =>
-          `${sim.url}/vclusters/${namespace}/${name}`,
+        // The default exposure of the test hosts: the Service's NodePort on the node address.
+        server: async (name, namespace) => {
+          const service = await adminClients(sim).core.readNamespacedService({
+            name,
+            namespace,
+          });
+          return `https://${sim.nodeAddress}:${service.spec?.ports?.[0].nodePort}`;
+        },
         secrets: [sim.token],
         timeoutMs: 20_000,
       }),

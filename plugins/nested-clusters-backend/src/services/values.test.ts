@@ -1,6 +1,6 @@
 import { readNestedClustersConfig } from '@nested-clusters/plugin-nested-clusters-node';
 import { ConfigReader } from '@backstage/config';
-import { exposureUrl } from '@nested-clusters/plugin-nested-clusters-node';
+import { exposureValues } from '@nested-clusters/plugin-nested-clusters-node';
 import { addonValues, clusterValues, mergeValues } from './values';
 
 const config = readNestedClustersConfig(
@@ -40,10 +40,62 @@ const config = readNestedClustersConfig(
 );
 
 describe('values', () => {
-  it('fills the exposure pattern', () => {
-    expect(exposureUrl(config.hosts[0], 'demo', 'nc-demo')).toBe(
-      'https://demo.nc-demo.vc.example.com:8443/x',
-    );
+  it("sets the chart's exposure values per cluster for each exposure type", () => {
+    const of = (exposure: object) =>
+      exposureValues(
+        readNestedClustersConfig(
+          new ConfigReader({
+            nestedClusters: {
+              hosts: [{ ...config.hosts[0], exposure }],
+            },
+          }),
+        ).hosts[0].exposure,
+        'demo',
+        'nc-demo',
+      );
+    expect(of({ type: 'nodePort', nodeAddress: '10.0.0.5' })).toEqual({
+      controlPlane: {
+        service: { spec: { type: 'NodePort' } },
+        proxy: { extraSANs: ['10.0.0.5'] },
+      },
+    });
+    expect(of({ type: 'loadBalancer' })).toEqual({
+      controlPlane: { service: { spec: { type: 'LoadBalancer' } } },
+    });
+    expect(
+      of({
+        type: 'ingress',
+        host: '{name}.vc.example.com',
+        className: 'nginx',
+      }),
+    ).toEqual({
+      controlPlane: {
+        ingress: {
+          enabled: true,
+          host: 'demo.vc.example.com',
+          spec: { ingressClassName: 'nginx' },
+        },
+        proxy: { extraSANs: ['demo.vc.example.com'] },
+      },
+      exportKubeConfig: { server: 'https://demo.vc.example.com' },
+    });
+    const parentRefs = [
+      { name: 'gw', namespace: 'gateway', sectionName: 'tls' },
+    ];
+    expect(
+      of({
+        type: 'tlsRoute',
+        host: '{namespace}.vc.example.com',
+        port: 8443,
+        parentRefs,
+      }),
+    ).toEqual({
+      controlPlane: {
+        tlsRoute: { enabled: true, host: 'nc-demo.vc.example.com', parentRefs },
+        proxy: { extraSANs: ['nc-demo.vc.example.com'] },
+      },
+      exportKubeConfig: { server: 'https://nc-demo.vc.example.com:8443' },
+    });
   });
 
   it('merges the profile under the plugin-controlled values', () => {

@@ -1,7 +1,7 @@
 import {
   AddonConfig,
   chartRelease,
-  exposureUrl,
+  exposureValues,
   HostConfig,
   isChartAddon,
   ManifestsAddonConfig,
@@ -33,7 +33,7 @@ export function mergeValues(base: Values, override: Values): Values {
 
 /**
  * The vcluster.yaml values of a new cluster: the profile's fragment under the
- * values the plugin controls (kubeconfig server, certificate SAN, version).
+ * values the plugin controls (the host's exposure for this cluster, version).
  * Users pick a profile; they never send values.
  */
 export function clusterValues(
@@ -42,15 +42,15 @@ export function clusterValues(
   name: string,
   namespace: string,
 ): Values {
-  const server = exposureUrl(host, name, namespace);
-  return mergeValues(profile.values, {
-    controlPlane: {
-      distro: { k8s: { version: profile.kubernetesVersion } },
-      proxy: { extraSANs: [new URL(server).hostname] },
+  return mergeValues(
+    mergeValues(profile.values, exposureValues(host.exposure, name, namespace)),
+    {
+      controlPlane: {
+        distro: { k8s: { version: profile.kubernetesVersion } },
+      },
+      ...addonValues(profile.addons),
     },
-    exportKubeConfig: { server },
-    ...addonValues(profile.addons),
-  });
+  );
 }
 
 /**

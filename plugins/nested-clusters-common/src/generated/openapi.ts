@@ -293,8 +293,10 @@ export interface components {
       /** @description Profile it was created from */
       profile: string;
       installer: components['schemas']['InstallerType'];
-      /** @description Kubernetes version */
+      /** @description Kubernetes version the control plane runs: the tag of the chart's init container `kubernetes` */
       kubernetesVersion?: string;
+      /** @description vcluster version: the tag of the `syncer` container (the chart version) */
+      vclusterVersion?: string;
       /**
        * Format: date-time
        * @description Creation time, RFC 3339

@@ -27,7 +27,8 @@ import {
 } from '../installers';
 import { ClusterChange, HostCache } from './HostCache';
 import { HostClient } from './HostClient';
-import { exposureUrl, rewriteKubeconfig } from './kubeconfig';
+import { exposureServer } from './exposure';
+import { rewriteKubeconfig } from './kubeconfig';
 import { Backoff } from './ResourceWatcher';
 
 /** A registered host: its config, API client, installer and cache. */
@@ -277,10 +278,34 @@ export class DefaultNestedClustersHostsService
         `The kubeconfig of nested cluster "${cluster.name}" on host "${cluster.host}" is not available yet: it is ${cluster.status}`,
       );
     }
+    const server = await exposureServer(
+      host.config.exposure,
+      host.client,
+      cluster.name,
+      cluster.namespace,
+    );
+    if (!server) {
+      throw new ConflictError(
+        `Nested cluster "${cluster.name}" on host "${cluster.host}" has no ${host.config.exposure.type} address yet`,
+      );
+    }
     return rewriteKubeconfig(source, {
       contextName: `${cluster.host}-${cluster.name}`,
-      server: exposureUrl(host.config, cluster.name, cluster.namespace),
+      server,
     });
+  }
+
+  /** Deletes what the installer needed only to install (idempotent: every replica may do it). */
+  private revokeInstallerAccess(cluster: NestedCluster): void {
+    const host = this.byName.get(cluster.host);
+    const refs = host?.installer.installedRefs?.(cluster.namespace) ?? [];
+    Promise.all(refs.map(ref => host!.client.delete(ref))).catch(error =>
+      this.logger.warn(
+        `Could not remove the installer's rights of nested cluster "${
+          cluster.name
+        }" on host "${cluster.host}": ${(error as Error).message}`,
+      ),
+    );
   }
 
   private byKey(key: string): NestedCluster | undefined {
@@ -295,6 +320,13 @@ export class DefaultNestedClustersHostsService
     if (previous) {
       unindex(this.byComponent, previous.component, key);
       unindex(this.byOwner, previous.owner, key);
+    }
+    if (
+      change.type === 'upsert' &&
+      cluster.status === 'Running' &&
+      change.previous?.status !== 'Running'
+    ) {
+      this.revokeInstallerAccess(cluster);
     }
     let event: NestedClusterEvent;
     if (change.type === 'removed') {

@@ -46,9 +46,11 @@ export function describeCluster(options: {
   if (addons.length) {
     cluster.addons = addons.map(addon => ({ ...addon, phase: 'Pending' }));
   }
-  const version = statefulSet?.image?.split(':')[1];
-  if (version) {
-    cluster.kubernetesVersion = version;
+  if (statefulSet?.kubernetesVersion) {
+    cluster.kubernetesVersion = statefulSet.kubernetesVersion;
+  }
+  if (statefulSet?.vclusterVersion) {
+    cluster.vclusterVersion = statefulSet.vclusterVersion;
   }
   return cluster;
 }

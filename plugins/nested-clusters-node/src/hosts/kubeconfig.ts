@@ -1,5 +1,4 @@
 import { parse, stringify } from 'yaml';
-import { HostConfig } from '../config';
 
 interface KubeconfigDocument {
   clusters?: Array<{ name?: string; cluster?: Record<string, unknown> }>;
@@ -13,7 +12,7 @@ interface KubeconfigDocument {
 
 /**
  * Rewrites the kubeconfig an installer left on the host: the server becomes
- * the host's exposure URL, and the cluster, user and context are all named
+ * the exposure's, TLS stays verified against the CA it carries, and the cluster, user and context are all named
  * `<host>-<name>` so several nested clusters can share one kubeconfig file.
  * Throws without echoing the input, which holds credentials.
  */
@@ -38,13 +37,17 @@ export function rewriteKubeconfig(
   if (!cluster?.cluster || !user?.user) {
     throw new Error('the kubeconfig secret has no cluster or user');
   }
+  // TLS is verified against the CA the syncer wrote, never skipped.
+  const { 'insecure-skip-tls-verify': _insecure, ...verified } =
+    cluster.cluster;
+  if (!verified['certificate-authority-data']) {
+    throw new Error('the kubeconfig secret has no certificate authority');
+  }
   const name = options.contextName;
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [
-      { name, cluster: { ...cluster.cluster, server: options.server } },
-    ],
+    clusters: [{ name, cluster: { ...verified, server: options.server } }],
     users: [{ name, user: user.user }],
     contexts: [
       {
@@ -61,15 +64,4 @@ export function rewriteKubeconfig(
     'current-context': name,
     preferences: {},
   });
-}
-
-/** The URL users reach a nested cluster's API server at, from the host's exposure. */
-export function exposureUrl(
-  host: HostConfig,
-  name: string,
-  namespace: string,
-): string {
-  return host.exposure.pattern
-    .replaceAll('{name}', name)
-    .replaceAll('{namespace}', namespace);
 }

@@ -45,7 +45,10 @@ export interface StatefulSetRecord {
   specReplicas: number;
   statusReplicas: number;
   readyReplicas: number;
-  image?: string;
+  /** The Kubernetes version: the tag of init container `kubernetes` (chart `_init-containers.tpl`). */
+  kubernetesVersion?: string;
+  /** The vcluster version: the tag of container `syncer` (`vcluster-pro:<chart version>`). */
+  vclusterVersion?: string;
   terminating: boolean;
 }
 
@@ -124,11 +127,12 @@ export function reduceStatefulSet(
   if (!metadata?.namespace || !release) {
     return undefined;
   }
+  type Container = { name?: string; image?: string };
   const template = spec?.template as
-    | { spec?: { containers?: Array<{ name?: string; image?: string }> } }
+    | { spec?: { containers?: Container[]; initContainers?: Container[] } }
     | undefined;
-  const containers = template?.spec?.containers ?? [];
-  const syncer = containers.find(c => c.name === 'syncer') ?? containers[0];
+  const tagOf = (containers: Container[] | undefined, name: string) =>
+    /:([^:/]+)$/.exec(containers?.find(c => c.name === name)?.image ?? '')?.[1];
   return {
     namespace: metadata.namespace,
     release,
@@ -137,7 +141,8 @@ export function reduceStatefulSet(
       typeof spec?.replicas === 'number' ? (spec.replicas as number) : 1,
     statusReplicas: num(status?.replicas),
     readyReplicas: num(status?.readyReplicas),
-    image: syncer?.image,
+    kubernetesVersion: tagOf(template?.spec?.initContainers, 'kubernetes'),
+    vclusterVersion: tagOf(template?.spec?.containers, 'syncer'),
     terminating: metadata.deletionTimestamp !== undefined,
   };
 }

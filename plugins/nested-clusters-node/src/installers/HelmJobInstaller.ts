@@ -1,13 +1,9 @@
 import { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { HostClient, ObjectRef } from '../hosts/HostClient';
-import {
-  InstallerRecord,
-  MANAGED_SELECTOR,
-  RawObject,
-  findCondition,
-} from '../hosts/records';
+import { InstallerRecord, MANAGED_SELECTOR, RawObject } from '../hosts/records';
 import { WatchedResource } from '../hosts/ResourceWatcher';
+import { installerRules } from './helmJobRbac';
 import { InstallRequest, Installer, ObjectPatch } from './Installer';
 
 const DEFAULT_IMAGE = 'ghcr.io/loft-sh/vcluster-cli';
@@ -15,7 +11,9 @@ const INSTALLER_ACCOUNT = 'nested-clusters-installer';
 
 /**
  * Zero prerequisites: a Job in the cluster's namespace runs the vcluster CLI
- * image (which ships helm) with a ServiceAccount confined to that namespace.
+ * image (which ships helm) with a ServiceAccount confined to that namespace,
+ * holding only what `vcluster create` needs; the rights are taken away once
+ * the cluster runs.
  */
 export class HelmJobInstaller implements Installer {
   readonly type = 'helm-job' as const;
@@ -39,21 +37,8 @@ export class HelmJobInstaller implements Installer {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'Role',
         metadata: metadata(INSTALLER_ACCOUNT),
-        // Everything the chart creates, in this namespace only (a Role, not a ClusterRole).
-        rules: [
-          {
-            apiGroups: [
-              '',
-              'apps',
-              'batch',
-              'rbac.authorization.k8s.io',
-              'networking.k8s.io',
-              'policy',
-            ],
-            resources: ['*'],
-            verbs: ['*'],
-          },
-        ],
+        // In this namespace only (a Role, not a ClusterRole).
+        rules: installerRules(request.values),
       } as KubernetesObject,
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -79,7 +64,8 @@ export class HelmJobInstaller implements Installer {
         kind: 'Job',
         metadata: metadata(installJob(name)),
         spec: {
-          backoffLimit: 2,
+          // A refused request fails the same way on a retry: report it at once.
+          backoffLimit: 0,
           template: {
             metadata: { labels },
             spec: {
@@ -92,6 +78,8 @@ export class HelmJobInstaller implements Installer {
                   // The image has no ENTRYPOINT, only `CMD /usr/local/bin/vcluster`
                   // (Dockerfile.cli.release): args alone would replace the CLI.
                   command: ['/usr/local/bin/vcluster'],
+                  // The CLI's last log line (its error) becomes the pod's termination message.
+                  terminationMessagePolicy: 'FallbackToLogsOnError',
                   args: [
                     'create',
                     name,
@@ -151,13 +139,14 @@ export class HelmJobInstaller implements Installer {
     ];
   }
 
+  /** The install Job's pod: it carries the CLI's error as its termination message. */
   watchedResource(client: HostClient): WatchedResource<InstallerRecord> {
     return {
-      name: 'jobs',
-      path: '/apis/batch/v1/jobs',
-      labelSelector: MANAGED_SELECTOR,
+      name: 'installer-pods',
+      path: '/api/v1/pods',
+      labelSelector: `${MANAGED_SELECTOR},job-name`,
       list: async ({ labelSelector, limit, continueToken }) => {
-        const list = await client.batch.listJobForAllNamespaces({
+        const list = await client.core.listPodForAllNamespaces({
           labelSelector,
           limit,
           _continue: continueToken,
@@ -168,8 +157,26 @@ export class HelmJobInstaller implements Installer {
           continueToken: list.metadata?._continue,
         };
       },
-      reduce: reduceJob,
+      reduce: reduceInstallerPod,
     };
+  }
+
+  /** Takes the installer ServiceAccount's rights away once the cluster runs. */
+  installedRefs(namespace: string): ObjectRef[] {
+    return [
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        name: INSTALLER_ACCOUNT,
+        namespace,
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        name: INSTALLER_ACCOUNT,
+        namespace,
+      },
+    ];
   }
 
   kubeconfigSecret(name: string) {
@@ -193,25 +200,38 @@ function valuesConfigMap(name: string): string {
   return `${name}-values`;
 }
 
-export function reduceJob(object: unknown): InstallerRecord | undefined {
-  const { metadata, status } = object as RawObject;
-  if (!metadata?.name || !metadata.namespace) {
+interface InstallerPod extends RawObject {
+  status?: RawObject['status'] & {
+    phase?: string;
+    containerStatuses?: Array<{
+      state?: { terminated?: { reason?: string; message?: string } };
+    }>;
+  };
+}
+
+/** The install pod's outcome; a failure carries the CLI's error (the API server's reason). */
+export function reduceInstallerPod(
+  object: unknown,
+): InstallerRecord | undefined {
+  const { metadata, status } = object as InstallerPod;
+  const job = metadata?.labels?.['job-name'];
+  if (!metadata?.namespace || !job) {
     return undefined;
   }
-  const failed = findCondition(status, 'Failed');
   let state: InstallerRecord['state'] = 'pending';
   let message: string | undefined;
-  if (failed?.status === 'True') {
-    state = 'failed';
-    message = `install job failed: ${
-      failed.message ?? failed.reason ?? 'unknown reason'
-    }`;
-  } else if (typeof status?.succeeded === 'number' && status.succeeded > 0) {
+  if (status?.phase === 'Succeeded') {
     state = 'done';
+  } else if (status?.phase === 'Failed') {
+    const terminated = status.containerStatuses?.[0]?.state?.terminated;
+    state = 'failed';
+    message = `vcluster create failed: ${
+      terminated?.message?.trim() || terminated?.reason || 'unknown reason'
+    }`;
   }
   return {
     namespace: metadata.namespace,
-    name: metadata.name,
+    name: job,
     state,
     message,
     terminating: metadata.deletionTimestamp !== undefined,

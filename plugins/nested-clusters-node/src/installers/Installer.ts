@@ -35,6 +35,9 @@ export interface Installer {
   /** Where the installer leaves the nested cluster's kubeconfig. */
   kubeconfigSecret(name: string): { name: string; key: string };
 
+  /** Objects to delete once the cluster runs: the installer's rights it no longer needs. */
+  installedRefs?(namespace: string): ObjectRef[];
+
   /** Extra patches while pausing, e.g. Flux must stop reconciling replicas. */
   pausePatches(name: string, namespace: string): ObjectPatch[];
   resumePatches(name: string, namespace: string): ObjectPatch[];

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { CapiInstaller, reduceVCluster } from './CapiInstaller';
 import { FluxInstaller, reduceRelease } from './FluxInstaller';
-import { HelmJobInstaller, reduceJob } from './HelmJobInstaller';
+import { HelmJobInstaller, reduceInstallerPod } from './HelmJobInstaller';
 import { InstallRequest } from './Installer';
 
 const request: InstallRequest = {
@@ -74,26 +74,63 @@ describe('HelmJobInstaller', () => {
     ).toEqual(['Job', 'ConfigMap', 'RoleBinding', 'Role', 'ServiceAccount']);
   });
 
-  it('reads progress from the Job', () => {
-    const job = (status: object) => ({
-      metadata: { name: 'demo-install', namespace: 'nc-demo' },
+  it('reads progress and the CLI error from the install pod', () => {
+    const pod = (status: object) => ({
+      metadata: {
+        name: 'demo-install-x1',
+        namespace: 'nc-demo',
+        labels: { 'job-name': 'demo-install' },
+      },
       status,
     });
-    expect(reduceJob(job({}))?.state).toBe('pending');
-    expect(reduceJob(job({ succeeded: 1 }))?.state).toBe('done');
+    expect(reduceInstallerPod(pod({ phase: 'Running' }))?.state).toBe(
+      'pending',
+    );
+    expect(reduceInstallerPod(pod({ phase: 'Succeeded' }))?.state).toBe('done');
     expect(
-      reduceJob(
-        job({
-          failed: 3,
-          conditions: [
-            { type: 'Failed', status: 'True', message: 'BackoffLimitExceeded' },
+      reduceInstallerPod(
+        pod({
+          phase: 'Failed',
+          containerStatuses: [
+            {
+              state: {
+                terminated: {
+                  reason: 'Error',
+                  message:
+                    'fatal get current helm release: secrets is forbidden\n',
+                },
+              },
+            },
           ],
         }),
       ),
-    ).toMatchObject({
+    ).toEqual({
+      namespace: 'nc-demo',
+      name: 'demo-install',
       state: 'failed',
-      message: expect.stringContaining('BackoffLimitExceeded'),
+      message:
+        'vcluster create failed: fatal get current helm release: secrets is forbidden',
+      terminating: false,
     });
+  });
+
+  it("runs the CLI image's binary with a Role holding only what the install needs", () => {
+    const job = manifests.find(m => m.kind === 'Job') as unknown as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
+    expect(job.spec.template.spec.containers[0]).toMatchObject({
+      command: ['/usr/local/bin/vcluster'],
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+    });
+    const role = manifests.find(m => m.kind === 'Role') as unknown as {
+      rules: { verbs: string[]; resources: string[] }[];
+    };
+    expect(role.rules.flatMap(r => r.verbs)).not.toContain('*');
+    expect(role.rules.flatMap(r => r.resources)).not.toContain('*');
+    expect(installer.installedRefs('nc-demo').map(r => r.kind)).toEqual([
+      'RoleBinding',
+      'Role',
+    ]);
   });
 });
 

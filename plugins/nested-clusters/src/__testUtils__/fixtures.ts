@@ -32,6 +32,7 @@ export function cluster(
     profile: 'sandbox',
     installer: 'helm-job',
     kubernetesVersion: 'v1.35.0',
+    vclusterVersion: '0.36.1',
     createdAt: new Date(Date.now() - HOUR).toISOString(),
     expiresAt: new Date(Date.now() + 72 * HOUR).toISOString(),
     ...overrides,

@@ -152,6 +152,24 @@ describe('EntityNestedClusterOverviewCard', () => {
     );
   });
 
+  it('shows the Kubernetes and vcluster versions apart', async () => {
+    serveCluster(cluster('versions', { kubernetesVersion: 'v1.34.2' }));
+    renderCard('versions');
+    expect(await fact('Kubernetes')).toHaveTextContent('v1.34.2');
+    expect(await fact('vcluster')).toHaveTextContent('0.36.1');
+  });
+
+  it("shows the API server's reason when the helm-job install was refused", async () => {
+    const reason =
+      'vcluster create failed: fatal get current helm release: secrets is forbidden: User "system:serviceaccount:nc-x:nested-clusters-installer" cannot list resource "secrets" in API group "" in the namespace "nc-x"';
+    serveCluster(
+      cluster('status-forbidden', { status: 'Failed', statusMessage: reason }),
+    );
+    renderCard('status-forbidden');
+    await userEvent.hover(within(await fact('Status')).getByText('Failed'));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(reason);
+  });
+
   it('polls while the cluster is in transition', async () => {
     let status: NestedCluster['status'] = 'Pausing';
     server.use(

@@ -42,6 +42,7 @@ function ClusterFacts({ cluster }: { cluster: NestedCluster }) {
           <ClusterStatus cluster={cluster} />
         </Fact>
         <Fact label="Kubernetes">{cluster.kubernetesVersion ?? '—'}</Fact>
+        <Fact label="vcluster">{cluster.vclusterVersion ?? '—'}</Fact>
         <Fact label="Host">{cluster.host}</Fact>
         <Fact label="Owner">
           <EntityRefLink entityRef={cluster.owner} />

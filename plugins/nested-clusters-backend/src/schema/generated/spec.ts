@@ -534,7 +534,13 @@ export const spec = {
           installer: { $ref: '#/components/schemas/InstallerType' },
           kubernetesVersion: {
             type: 'string',
-            description: 'Kubernetes version',
+            description:
+              "Kubernetes version the control plane runs: the tag of the chart's init container `kubernetes`",
+          },
+          vclusterVersion: {
+            type: 'string',
+            description:
+              'vcluster version: the tag of the `syncer` container (the chart version)',
           },
           createdAt: {
             type: 'string',
