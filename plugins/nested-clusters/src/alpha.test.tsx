@@ -14,10 +14,11 @@ const server = setupServer();
 registerMswTestHooks(server);
 
 describe('nested-clusters plugin (new frontend system)', () => {
-  it('provides the API, entity card, page, form field and search extensions', () => {
+  it('provides the API, entity cards, page, form field and search extensions', () => {
     for (const id of [
       'api:nested-clusters',
       'entity-card:nested-clusters',
+      'entity-card:nested-clusters/overview',
       'page:nested-clusters',
       'scaffolder-form-field:nested-clusters/nested-cluster-profile-picker',
       'search-result-list-item:nested-clusters/nested-cluster',
