@@ -86,19 +86,40 @@ test('a guest creates, uses, pauses, resumes and deletes a nested cluster', asyn
     });
   });
 
-  await test.step('the downloaded kubeconfig reaches the nested cluster', async () => {
-    const downloading = page.waitForEvent('download');
+  await test.step('the downloaded short-lived kubeconfig reaches the nested cluster', async () => {
     await row
       .getByRole('button', { name: `Download kubeconfig of ${name}` })
       .click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Token expires after').click();
+    await page.getByRole('option', { name: '1h' }).click();
+    const downloading = page.waitForEvent('download');
+    await dialog.getByRole('button', { name: 'Download', exact: true }).click();
     const download = await downloading;
     expect(download.suggestedFilename()).toBe(
       `${HOST}-${name}.kubeconfig.yaml`,
     );
+    // The dialog says when the token expires, and offers to download again.
+    await expect(dialog.getByRole('status')).toContainText(
+      /Your token expires at .* \(in (59m|1h)\)/,
+    );
+    await expect(
+      dialog.getByRole('button', { name: 'Download again' }),
+    ).toBeVisible();
+    await dialog.screenshot({ path: `${SCREENSHOTS}/kubeconfig-dialog.png` });
+    await dialog.getByRole('button', { name: 'Close' }).click();
     const text = await readFile(await download.path(), 'utf8');
 
-    const document = parse(text) as { contexts: { name: string }[] };
+    const document = parse(text) as {
+      contexts: { name: string }[];
+      users: { name: string; user: { token?: string } }[];
+    };
     expect(document.contexts.map(c => c.name)).toContain(`${HOST}-${name}`);
+    // The guest's own ServiceAccount token, not the vcluster's admin credentials.
+    expect(document.users.map(u => u.name)).toEqual([
+      `guest@${HOST}-${name}`,
+    ]);
+    expect(document.users[0].user.token).toBeTruthy();
 
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(text);
