@@ -9,6 +9,7 @@ import {
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 import { parseEntityRef } from '@backstage/catalog-model';
+import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
@@ -176,7 +177,10 @@ export function NestedClustersPageContent(props: NestedClustersPageProps) {
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
-        <Typography variant="body1">{PAGE_DESCRIPTION}</Typography>
+        {/* Indented like the cards' content below it. */}
+        <Box px={2}>
+          <Typography variant="body1">{PAGE_DESCRIPTION}</Typography>
+        </Box>
       </Grid>
       <Grid item xs={12}>
         <InfoCard
