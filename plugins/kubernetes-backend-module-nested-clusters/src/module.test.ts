@@ -275,12 +275,8 @@ describe("the Kubernetes plugin's routes on a team-a nested cluster", () => {
     expect(answer.clusters).not.toContain(CLUSTER);
     expect(answer.deployments).toEqual([]);
     expect(answer.mentionsDeployment).toBe(false);
-    if (route.startsWith('proxy')) {
-      // The proxy knows no cluster for bob: 404, nothing forwarded.
-      expect(answer.status).toBe(404);
-    } else {
-      expect(answer.status).toBe(200);
-    }
+    // The proxy knows no cluster for bob: 404, nothing forwarded.
+    expect(answer.status).toBe(route.startsWith('proxy') ? 404 : 200);
   });
 });
 

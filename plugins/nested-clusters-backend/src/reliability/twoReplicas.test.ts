@@ -20,24 +20,13 @@ import { ANNOTATIONS } from '@nested-clusters/plugin-nested-clusters-node';
 import { EXPIRY_TASK_ID } from '../plugin';
 import {
   consistency,
+  dropDatabases,
   HostInspector,
+  postgresConnection as connectionString,
   reliabilityBackend,
 } from './__testUtils__/checks';
 
 jest.setTimeout(120_000);
-
-const CONNECTION_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
-
-/** The real PostgreSQL that `scripts/portal test` starts on loopback. */
-function connectionString(): string {
-  const value = process.env[CONNECTION_ENV];
-  if (!value) {
-    throw new Error(
-      `The two-replica test needs a real PostgreSQL: run it with \`scripts/portal test\`, which starts one and sets ${CONNECTION_ENV}, or set that variable to a PostgreSQL 15 connection string`,
-    );
-  }
-  return value;
-}
 
 /** Hands out the plugin's scheduler, to trigger its expiry task. */
 function captureScheduler(into: SchedulerService[]) {
@@ -89,18 +78,7 @@ describe('two replicas', () => {
     await Promise.all(replicas.map(r => r.stop()));
     replicas = [];
     await Promise.all((sims ?? []).map(s => s.sim.stop()));
-    if (process.env[CONNECTION_ENV]) {
-      const pg = new Client({ connectionString: connectionString() });
-      await pg.connect();
-      const { rows } = await pg.query<{ datname: string }>(
-        'SELECT datname FROM pg_database WHERE datname LIKE $1',
-        [`${prefix}%`],
-      );
-      for (const { datname } of rows) {
-        await pg.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-      }
-      await pg.end();
-    }
+    await dropDatabases(prefix);
   });
 
   it('share the plugin database', async () => {

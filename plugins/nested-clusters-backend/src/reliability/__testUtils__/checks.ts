@@ -10,6 +10,7 @@ import {
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import { HostSimulator } from '@nested-clusters/host-simulator';
+import { Client } from 'pg';
 import { MANAGED_SELECTOR } from '@nested-clusters/plugin-nested-clusters-node';
 import {
   adminClients,
@@ -174,4 +175,34 @@ export function reliabilityBackend(
     limits: { clustersPerOwner: 100_000 },
     fastHosts: true,
   };
+}
+
+const CONNECTION_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
+
+/** The real PostgreSQL that `scripts/portal test` starts on loopback. */
+export function postgresConnection(): string {
+  const value = process.env[CONNECTION_ENV];
+  if (!value) {
+    throw new Error(
+      `The two-replica tests need a real PostgreSQL: run them with \`scripts/portal test\`, which starts one and sets ${CONNECTION_ENV}, or set that variable to a PostgreSQL 15 connection string`,
+    );
+  }
+  return value;
+}
+
+/** Drops the databases a test's backends created under `prefix`. */
+export async function dropDatabases(prefix: string): Promise<void> {
+  if (!process.env[CONNECTION_ENV]) {
+    return;
+  }
+  const pg = new Client({ connectionString: postgresConnection() });
+  await pg.connect();
+  const { rows } = await pg.query<{ datname: string }>(
+    'SELECT datname FROM pg_database WHERE datname LIKE $1',
+    [`${prefix}%`],
+  );
+  for (const { datname } of rows) {
+    await pg.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
+  await pg.end();
 }
