@@ -329,23 +329,24 @@ describe('per-user kubeconfigs', () => {
     expect(event?.severityLevel).toBe('high');
   });
 
+  /** Pauses or resumes the cluster and waits until it settles. */
+  async function transition(action: string, status: string) {
+    await harness.server
+      .post(`${path('eu', 'work')}/${action}`)
+      .set('Authorization', USERS.guest)
+      .expect(202);
+    await eventually(async () => {
+      const res = await harness.server
+        .get(path('eu', 'work'))
+        .set('Authorization', USERS.guest);
+      expect(res.body.status).toBe(status);
+    });
+  }
+
   it('pausing revokes nothing: the token works again after resume', async () => {
     const { core } = await download(USERS.guest);
-    for (const [action, status] of [
-      ['pause', 'Paused'],
-      ['resume', 'Running'],
-    ]) {
-      await harness.server
-        .post(`${path('eu', 'work')}/${action}`)
-        .set('Authorization', USERS.guest)
-        .expect(202);
-      await eventually(async () => {
-        const res = await harness.server
-          .get(path('eu', 'work'))
-          .set('Authorization', USERS.guest);
-        expect(res.body.status).toBe(status);
-      });
-    }
+    await transition('pause', 'Paused');
+    await transition('resume', 'Running');
     expect(await eventually(() => core.listNamespace())).toBeDefined();
   });
 

@@ -62,6 +62,11 @@ export interface UserAccessService {
   revokeAll(cluster: NestedCluster): Promise<string[]>;
 }
 
+const userAccessLabels = {
+  [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
+  [USER_ACCESS_LABEL]: 'user',
+};
+
 /** A stable, DNS-safe ServiceAccount name for an entity ref: readable name plus a hash of the full ref. */
 export function serviceAccountName(userEntityRef: string): string {
   const ref = stringifyEntityRef(
@@ -288,11 +293,6 @@ export class NestedUserAccess implements UserAccessService {
     return deleted;
   }
 }
-
-const userAccessLabels = {
-  [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
-  [USER_ACCESS_LABEL]: 'user',
-};
 
 /** The user's kubeconfig: the admin kubeconfig's server and CA, the user's token, user `<user>@<host>-<name>`. */
 function userKubeconfig(
