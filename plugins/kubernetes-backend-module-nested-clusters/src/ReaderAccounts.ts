@@ -1,13 +1,15 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  ApiException,
   CoreV1Api,
-  KubeConfig,
   RbacAuthorizationV1Api,
   V1ClusterRole,
 } from '@kubernetes/client-node';
 import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
-import { describeHostError } from '@nested-clusters/plugin-nested-clusters-node';
+import {
+  adminKubeConfig,
+  createOrKeep,
+  describeHostError,
+} from '@nested-clusters/plugin-nested-clusters-node';
 
 /** The read-only ServiceAccount created inside every nested cluster. */
 export const READER_ACCOUNT = {
@@ -159,18 +161,8 @@ export class ReaderAccounts {
   }
 
   private async issue(cluster: NestedCluster): Promise<ReaderCredentials> {
-    const kc = new KubeConfig();
-    const kubeconfig = await this.options.adminKubeconfig(cluster);
-    try {
-      kc.loadFromString(kubeconfig);
-    } catch {
-      // YAML errors quote the source, which holds credentials.
-      throw new Error('the admin kubeconfig is not valid');
-    }
-    const server = kc.getCurrentCluster();
-    if (!server) {
-      throw new Error('the kubeconfig has no cluster');
-    }
+    const kc = adminKubeConfig(await this.options.adminKubeconfig(cluster));
+    const server = kc.getCurrentCluster()!;
     const core = kc.makeApiClient(CoreV1Api);
     const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
     const { namespace, name } = READER_ACCOUNT;
@@ -230,19 +222,6 @@ export class ReaderAccounts {
         ? new Date(expiry).getTime()
         : Date.now() + this.tokenTtlSeconds * 1000,
     };
-  }
-}
-
-/** Creates an object; returns false when it already existed. */
-async function createOrKeep(create: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await create();
-    return true;
-  } catch (error) {
-    if (error instanceof ApiException && error.code === 409) {
-      return false;
-    }
-    throw error;
   }
 }
 
