@@ -1,3 +1,4 @@
+import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import {
   mockApis,
   registerMswTestHooks,
@@ -16,6 +17,7 @@ import {
   serveClusters,
 } from '../__testUtils__/fixtures';
 import { nestedClustersApiRef } from '../api';
+import { createFromTemplateRouteRef } from '../routes';
 import { NestedClustersPage } from './NestedClustersPage';
 
 const server = setupServer();
@@ -49,9 +51,14 @@ function serveHosts() {
   );
 }
 
-function renderPage() {
-  return renderInTestApp(<NestedClustersPage />, {
-    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+function renderPage(templateRef?: string) {
+  return renderInTestApp(<NestedClustersPage templateRef={templateRef} />, {
+    mountedRoutes: {
+      '/catalog/:namespace/:kind/:name': entityRouteRef,
+      '/create/templates/:namespace/:templateName': convertLegacyRouteRef(
+        createFromTemplateRouteRef,
+      ),
+    },
     apis: [
       [nestedClustersApiRef, createTestClient()],
       mockApis.identity({
@@ -83,6 +90,19 @@ function listedClusters() {
 jest.setTimeout(30_000);
 
 describe('NestedClustersPage', () => {
+  it('says what it is and offers a new cluster from the configured template', async () => {
+    serveHosts();
+    serveClusters(server, [cluster('team-a-dev')]);
+    renderPage('template:platform/team-sandbox');
+    expect(
+      await screen.findByText(/Virtual Kubernetes clusters \(vclusters\)/),
+    ).toBeInTheDocument();
+    // LinkButton renders a link with the button role; no component here.
+    expect(
+      await screen.findByRole('button', { name: 'New cluster' }),
+    ).toHaveAttribute('href', '/create/templates/platform/team-sandbox');
+  });
+
   it("lists the user's clusters across hosts, with filters by owner, host and status", async () => {
     serveHosts();
     const queries = serveClusters(server, [
