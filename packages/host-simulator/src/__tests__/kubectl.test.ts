@@ -701,15 +701,11 @@ describe('kubectl against a nested cluster', () => {
     expect(strict.stderr).toMatch(/unknown field "spec.colour"/);
 
     // kubectl explain reads the OpenAPI v3 schemas (kubectl 1.27+; older ones need the v2 protobuf document).
-    if (minor >= 27) {
-      expect(await kubectl('explain', 'deployment.spec.replicas')).toMatch(
-        /Number of desired pods/,
-      );
-    } else {
-      expect(await kubectl('get', '--raw', '/openapi/v3/apis/apps/v1')).toMatch(
-        /Number of desired pods/,
-      );
-    }
+    const explained =
+      minor >= 27
+        ? await kubectl('explain', 'deployment.spec.replicas')
+        : await kubectl('get', '--raw', '/openapi/v3/apis/apps/v1');
+    expect(explained).toMatch(/Number of desired pods/);
   });
 
   it('fails fast, with a clear error, for what needs a running container or metrics', async () => {

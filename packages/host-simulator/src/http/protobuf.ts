@@ -1,8 +1,9 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import * as protobuf from 'protobufjs';
 import { ApiError } from '../errors';
 import { isJsonObject, JsonObject, JsonValue } from '../json';
+import { PACKAGE_ROOT } from '../packageRoot';
 
 /**
  * The Kubernetes protobuf wire format (k8s.io/apimachinery/pkg/runtime/serializer/protobuf):
@@ -46,7 +47,7 @@ const ZERO_OMITTED = new Set([
 let root: protobuf.Root | undefined;
 
 function protoDir() {
-  return resolve(__dirname, '../../proto');
+  return join(PACKAGE_ROOT, 'proto');
 }
 
 function protoFiles(dir: string): string[] {

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { isJsonObject, JsonObject, JsonValue } from '../json';
+import { PACKAGE_ROOT } from '../packageRoot';
 import { ResourceType } from '../registry';
 
 /**
@@ -25,11 +26,7 @@ let loaded: Definitions | undefined;
 let byGvk: Map<string, string> | undefined;
 
 function definitionsFile() {
-  // src/http in the repo; the package root next to dist when built.
-  return [
-    resolve(__dirname, '../../openapi/definitions.json.gz'),
-    resolve(__dirname, '../openapi/definitions.json.gz'),
-  ].find(existsSync)!;
+  return join(PACKAGE_ROOT, 'openapi', 'definitions.json.gz');
 }
 
 export function definitions(): Record<string, JsonObject> {
@@ -72,16 +69,14 @@ export function schemaOf(type: ResourceType, version: string) {
 export function resolveSchema(schema: JsonValue | undefined): JsonObject {
   let current = isJsonObject(schema) ? schema : {};
   for (let i = 0; i < 10; i++) {
-    const ref =
-      typeof current.$ref === 'string'
-        ? current.$ref
-        : Array.isArray(current.allOf) &&
-          current.allOf.length === 1 &&
-          isJsonObject(current.allOf[0]) &&
-          typeof current.allOf[0].$ref === 'string'
+    const wrapped =
+      Array.isArray(current.allOf) &&
+      current.allOf.length === 1 &&
+      isJsonObject(current.allOf[0])
         ? current.allOf[0].$ref
         : undefined;
-    if (!ref) return current;
+    const ref = current.$ref ?? wrapped;
+    if (typeof ref !== 'string') return current;
     current =
       definitions()[
         ref.replace(/^#\/(definitions|components\/schemas)\//, '')
