@@ -39,11 +39,36 @@ export interface Config {
         /** kubeconfig: context to use; default is the file's current context. */
         context?: string;
       };
-      /** How users reach a nested cluster's API server. */
+      /**
+       * How users reach a nested cluster's API server, through the chart's own
+       * objects: `nodePort` (nodeAddress), `loadBalancer` (port), `ingress`
+       * (host pattern, port, className), `tlsRoute` (host pattern, port,
+       * parentRefs), or `url` (pattern; only for platforms with their own proxy).
+       */
       exposure: {
-        type: 'hostPattern';
-        /** URL with `{name}` and/or `{namespace}`, e.g. `https://{name}.vc.example.com`. */
-        pattern: string;
+        type:
+          | 'nodePort'
+          | 'loadBalancer'
+          | 'ingress'
+          | 'tlsRoute'
+          | 'url'
+          | 'hostPattern';
+        /** nodePort: a node address users can reach. */
+        nodeAddress?: string;
+        /** ingress, tlsRoute: host name with `{name}` and/or `{namespace}`, e.g. `{name}.vc.example.com`. */
+        host?: string;
+        /** loadBalancer, ingress, tlsRoute: the TLS port users connect to. Default 443. */
+        port?: number;
+        /** ingress: spec.ingressClassName. */
+        className?: string;
+        /** tlsRoute: the Gateway(s) with a TLS passthrough listener. */
+        parentRefs?: Array<{
+          name: string;
+          namespace?: string;
+          sectionName?: string;
+        }>;
+        /** url: URL with `{name}` and/or `{namespace}`, e.g. `https://proxy.example.com/vc/{name}`. */
+        pattern?: string;
       };
       /** Installer-specific settings. */
       flux?: {
