@@ -177,7 +177,9 @@ export class AddonStatusTracker {
         `Could not read the add-on status of nested cluster "${
           cluster.name
         }" on host "${cluster.host}": ${
-          error instanceof ApiException ? `HTTP ${error.code}` : 'unreachable'
+          error instanceof ApiException
+            ? `HTTP ${error.code}`
+            : 'unreachable or unreadable'
         }`,
       );
     } finally {
