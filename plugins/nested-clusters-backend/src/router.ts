@@ -98,8 +98,7 @@ export async function createRouter(
   });
 
   router.get('/hosts', async (req, res) => {
-    await caller(req);
-    res.json({ items: queries.listHosts() });
+    res.json({ items: await access.hosts(await caller(req)) });
   });
 
   router.get('/profiles', async (req, res) => {

@@ -34,9 +34,14 @@ export const nestedClusterDeletePermission = createPermission({
   resourceType: RESOURCE_TYPE_NESTED_CLUSTER,
 });
 
+/**
+ * Credentials for inside the cluster (a kubeconfig; also what the Kubernetes
+ * plugin shows of the cluster's objects). Deliberately without an action, so
+ * no policy that allows every `read` hands it out.
+ */
 export const nestedClusterKubeconfigPermission = createPermission({
   name: 'nested-clusters.cluster.kubeconfig',
-  attributes: { action: 'read' },
+  attributes: {},
   resourceType: RESOURCE_TYPE_NESTED_CLUSTER,
 });
 
@@ -51,6 +56,15 @@ export const nestedClusterAdminKubeconfigPermission = createPermission({
   resourceType: RESOURCE_TYPE_NESTED_CLUSTER,
 });
 
+/**
+ * Host health details on `GET /hosts` and in lists' `hostErrors` (internal
+ * addresses, API errors); without it a user sees a generic message.
+ */
+export const nestedClusterHostReadPermission = createPermission({
+  name: 'nested-clusters.host.read',
+  attributes: { action: 'read' },
+});
+
 export const nestedClustersPermissions = [
   nestedClusterCreatePermission,
   nestedClusterReadPermission,
@@ -58,6 +72,7 @@ export const nestedClustersPermissions = [
   nestedClusterDeletePermission,
   nestedClusterKubeconfigPermission,
   nestedClusterAdminKubeconfigPermission,
+  nestedClusterHostReadPermission,
 ];
 
 /** The permission framework's resource ref of a nested cluster. */

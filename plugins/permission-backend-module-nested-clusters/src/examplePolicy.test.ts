@@ -2,16 +2,52 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
   AuthorizeResult,
   createPermission,
+  PolicyDecision,
 } from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+} from '@backstage/plugin-permission-node';
 import {
   nestedClusterAdminKubeconfigPermission,
   nestedClusterCreatePermission,
   nestedClusterDeletePermission,
+  nestedClusterHostReadPermission,
   nestedClusterKubeconfigPermission,
   nestedClusterReadPermission,
   nestedClusterUpdatePermission,
+  nestedClustersPermissions,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { NestedClustersExamplePolicy } from './examplePolicy';
+
+/** The common shortcut: every permission whose action is `read` is allowed. */
+class ReadAllPolicy implements PermissionPolicy {
+  async handle({ permission }: PolicyQuery): Promise<PolicyDecision> {
+    return {
+      result:
+        permission.attributes.action === 'read'
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+    };
+  }
+}
+
+describe('a policy that allows every read', () => {
+  it('hands out no kubeconfig, nor anything that changes a cluster', async () => {
+    const policy = new ReadAllPolicy();
+    const allowed: string[] = [];
+    for (const permission of nestedClustersPermissions) {
+      const { result } = await policy.handle({ permission });
+      if (result === AuthorizeResult.ALLOW) {
+        allowed.push(permission.name);
+      }
+    }
+    expect(allowed.sort()).toEqual([
+      'nested-clusters.cluster.read',
+      'nested-clusters.host.read',
+    ]);
+  });
+});
 
 describe('NestedClustersExamplePolicy', () => {
   const policy = new NestedClustersExamplePolicy(
@@ -86,6 +122,14 @@ describe('NestedClustersExamplePolicy', () => {
       AuthorizeResult.ALLOW,
     );
     expect(permission.attributes.action).toBeUndefined();
+    // Host health details go to the same group.
+    const hostRead = nestedClusterHostReadPermission;
+    expect((await platform.handle({ permission: hostRead }, dana)).result).toBe(
+      AuthorizeResult.ALLOW,
+    );
+    expect((await policy.handle({ permission: hostRead }, bob)).result).toBe(
+      AuthorizeResult.DENY,
+    );
   });
 
   it('denies nested-cluster permissions without a signed-in user', async () => {

@@ -18,6 +18,7 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   nestedClusterAdminKubeconfigPermission,
   nestedClusterCreatePermission,
+  nestedClusterHostReadPermission,
   nestedClusterReadPermission,
   RESOURCE_TYPE_NESTED_CLUSTER,
 } from '@nested-clusters/plugin-nested-clusters-common';
@@ -55,6 +56,19 @@ export class NestedClustersExamplePolicy implements PermissionPolicy {
     if (permission.name === nestedClusterCreatePermission.name) {
       return {
         result: credentials ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
+    }
+    if (permission.name === nestedClusterHostReadPermission.name) {
+      if (!credentials) {
+        return { result: AuthorizeResult.DENY };
+      }
+      const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+        credentials,
+      );
+      return {
+        result: ownershipEntityRefs.includes(PLATFORM_ADMINS_GROUP)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
       };
     }
     if (isResourcePermission(permission, RESOURCE_TYPE_NESTED_CLUSTER)) {

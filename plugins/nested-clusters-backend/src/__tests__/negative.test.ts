@@ -13,6 +13,7 @@ import {
   USERS,
 } from '@nested-clusters/test-harness';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
+import { GENERIC_HOST_MESSAGE } from '../services/ClusterAccess';
 
 jest.setTimeout(60_000);
 
@@ -348,9 +349,25 @@ describe('refusals and failures', () => {
     expect(list.body.items.map((c: { name: string }) => c.name)).toEqual(
       expect.arrayContaining(['team-a-box', 'bob-1', 'bob-2', 'carol-1']),
     );
+    // Host details (addresses, API errors) only for nested-clusters.host.read:
+    // the example policy gives it to platform-admins (dana), not to guest.
+    const betaOf = (res: typeof hostList) =>
+      res.body.items.find((h: { name: string }) => h.name === 'beta');
+    expect(betaOf(hostList).message).toBe(GENERIC_HOST_MESSAGE);
     expect(list.body.hostErrors).toEqual([
+      { host: 'beta', message: `Host "beta": ${GENERIC_HOST_MESSAGE}` },
+    ]);
+    const dana = mockCredentials.user.header('user:default/dana');
+    const details = betaOf(await get('/hosts', dana)).message;
+    expect(details).not.toBe(GENERIC_HOST_MESSAGE);
+    expect(details).toBeTruthy();
+    const danaList = await get('/clusters', dana);
+    expect(danaList.body.hostErrors).toEqual([
       { host: 'beta', message: expect.stringContaining('"beta"') },
     ]);
+    expect(danaList.body.hostErrors[0].message).not.toContain(
+      GENERIC_HOST_MESSAGE,
+    );
     // beta's clusters are still listed from the cache, as Unknown.
     expect(
       list.body.items.find((c: { name: string }) => c.name === 'anywhere'),

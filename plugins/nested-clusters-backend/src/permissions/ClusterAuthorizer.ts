@@ -37,15 +37,23 @@ export class ClusterAuthorizer {
     this.transform = createConditionTransformer(ruleset);
   }
 
+  /** Whether the basic permission is granted. */
+  async allowsBasic(
+    permission: BasicPermission,
+    credentials: BackstageCredentials,
+  ): Promise<boolean> {
+    const [decision] = await this.permissions.authorize([{ permission }], {
+      credentials,
+    });
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
   /** Throws NotAllowedError naming the permission unless the basic permission is granted. */
   async authorizeBasic(
     permission: BasicPermission,
     credentials: BackstageCredentials,
   ): Promise<void> {
-    const [decision] = await this.permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
+    if (!(await this.allowsBasic(permission, credentials))) {
       throw new NotAllowedError(
         `Not allowed: permission ${permission.name} was denied`,
       );

@@ -8,12 +8,15 @@ import {
 import { JsonObject } from '@backstage/types';
 import {
   CreateClusterRequest,
+  HostError,
+  HostSummary,
   ListClustersQuery,
   ListClustersResponse,
   NestedCluster,
   nestedClusterAdminKubeconfigPermission,
   nestedClusterCreatePermission,
   nestedClusterDeletePermission,
+  nestedClusterHostReadPermission,
   nestedClusterKubeconfigPermission,
   nestedClusterReadPermission,
   nestedClusterUpdatePermission,
@@ -79,6 +82,14 @@ const OPERATIONS = {
   }
 >;
 
+/** What callers without `nested-clusters.host.read` see of a host's problem. */
+export const GENERIC_HOST_MESSAGE =
+  'The host is not available right now; your platform team can see why.';
+
+function genericHostError(error: HostError): HostError {
+  return { ...error, message: `Host "${error.host}": ${GENERIC_HOST_MESSAGE}` };
+}
+
 export interface ClusterAccessOptions {
   authorizer: ClusterAuthorizer;
   auditor: AuditorService;
@@ -111,7 +122,25 @@ export class ClusterAccess {
     this.userAccess = options.userAccess;
   }
 
-  /** The clusters the caller may read; unreachable hosts are listed in hostErrors. */
+  /**
+   * The hosts' health and capacity. Health messages name internal addresses
+   * and API errors, so only callers allowed `nested-clusters.host.read` see
+   * them; others get a generic message.
+   */
+  async hosts(caller: Caller): Promise<HostSummary[]> {
+    const hosts = this.queries.listHosts();
+    if (await this.seesHostDetails(caller)) {
+      return hosts;
+    }
+    return hosts.map(host =>
+      host.message ? { ...host, message: GENERIC_HOST_MESSAGE } : host,
+    );
+  }
+
+  /**
+   * The clusters the caller may read; unreachable hosts are listed in
+   * hostErrors, with details only for callers allowed to see host details.
+   */
   async list(
     caller: Caller,
     query: ListClustersQuery,
@@ -124,8 +153,18 @@ export class ClusterAccess {
         items,
         credentials,
       ),
-      hostErrors,
+      hostErrors:
+        hostErrors.length === 0 || (await this.seesHostDetails(caller))
+          ? hostErrors
+          : hostErrors.map(genericHostError),
     };
+  }
+
+  private seesHostDetails(caller: Caller): Promise<boolean> {
+    return this.authorizer.allowsBasic(
+      nestedClusterHostReadPermission,
+      caller.credentials,
+    );
   }
 
   /** A cluster the caller may read. */
