@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      "Create a sandbox cluster for the chosen component on the host with the most free capacity, owned by the component's owner, and wait until it is Running",
+      "Create a sandbox cluster for the chosen component on the host with the most free capacity, owned by the component's owner (when the initiator belongs to it; otherwise by the initiator), and wait until it is Running",
     example: yaml.stringify({
       steps: [
         {

@@ -65,7 +65,7 @@ export function createNestedClusterCreateAction(
             .string()
             .optional()
             .describe(
-              "Entity ref of the owning group or user; defaults to the component's owner",
+              "Entity ref of the owning group or user, which must be the initiator or one of the initiator's groups; defaults to the component's owner when the initiator belongs to it, otherwise to the initiator",
             ),
         ttl: z =>
           z
