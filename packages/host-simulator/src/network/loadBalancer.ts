@@ -76,6 +76,14 @@ export function loadBalancerController(
     field(service, 'spec').type === 'LoadBalancer' &&
     !field(service, 'spec').loadBalancerClass;
 
+  const stopServing = (key: string) => {
+    const current = listeners.get(key);
+    if (current) {
+      listeners.delete(key);
+      current.listeners.forEach(l => void l.close());
+    }
+  };
+
   const serve = (key: string, service: StoredObject, ip: string) => {
     const current = listeners.get(key);
     if (current?.ip === ip) {
@@ -105,14 +113,6 @@ export function loadBalancerController(
     listeners.set(key, entry);
   };
 
-  const stopServing = (key: string) => {
-    const current = listeners.get(key);
-    if (current) {
-      listeners.delete(key);
-      current.listeners.forEach(l => void l.close());
-    }
-  };
-
   const release = (key: string) => {
     let freed = false;
     for (const [ip, owner] of owners) {
@@ -135,7 +135,7 @@ export function loadBalancerController(
     }
   };
 
-  const reconcile = (namespace: string, name: string) => {
+  function reconcile(namespace: string, name: string) {
     const key = `${namespace}/${name}`;
     const service = api.tryGet(kinds.service, namespace, name);
     if (!service || !wantsAddress(service)) {
@@ -181,7 +181,7 @@ export function loadBalancerController(
       );
     }
     serve(key, service, ip);
-  };
+  }
 
   const unsubscribe = store.subscribe(e => {
     if (e.typeKey !== serviceKey) {
