@@ -154,7 +154,7 @@ describe('exposure types', () => {
       expect(status.body.status).toBe('Running');
       expect(kc.cluster.server).toBe(await expectedServer(host, name));
       expect(kc.downloaded).not.toContain('insecure-skip-tls-verify');
-      expect(kc.downloaded).not.toContain('/vclusters/');
+      expect(new URL(kc.cluster.server).pathname).toBe('/');
       // Its own CA: the vcluster's, not the host's.
       const ca = Buffer.from(kc.cluster.caData!, 'base64').toString();
       expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
