@@ -14,11 +14,11 @@ export interface FaultState {
   slowInstalls: number;
   failAddonCharts: ChartFailure;
   down: boolean;
+  /** How far the simulated servers' clocks run ahead of the machine's (token expiry). */
+  clockOffsetMs: number;
 }
 
 export interface FaultHooks {
-  /** How far the simulated servers' clocks run ahead of the machine's (token expiry). */
-  clockOffsetMs: number;
   dropWatches(graceful: boolean): void;
   forceGone(): void;
   setDown(down: boolean): Promise<void>;
@@ -35,11 +35,11 @@ const INITIAL: FaultState = {
   slowInstalls: 1,
   failAddonCharts: false,
   down: false,
+  clockOffsetMs: 0,
 };
 
 /** Fault injection switches; the same object backs the library API and `/admin/faults`. */
 export class FaultController {
-  clockOffsetMs: 0,
   private state: FaultState = { ...INITIAL };
   private hooks?: FaultHooks;
 
@@ -100,19 +100,6 @@ export class FaultController {
     this.state.slowInstalls = factor;
   }
 
-  /** Takes the whole host down (connections refused) or brings it back. */
-  async setDown(down: boolean) {
-    this.state.down = down;
-    await this.hooks?.setDown(down);
-  }
-
-  async reset() {
-    const wasDown = this.state.down;
-    this.state = { ...INITIAL };
-    if (wasDown) {
-      await this.hooks?.setDown(false);
-    }
-    this.hooks?.installSwitchesChanged();
   /**
    * Sets the clock of the host and its nested clusters this far ahead, so a
    * test sees a token expire without waiting (the API server's minimum is 10 minutes).
@@ -126,6 +113,19 @@ export class FaultController {
     return Date.now() + this.state.clockOffsetMs;
   }
 
+  /** Takes the whole host down (connections refused) or brings it back. */
+  async setDown(down: boolean) {
+    this.state.down = down;
+    await this.hooks?.setDown(down);
+  }
+
+  async reset() {
+    const wasDown = this.state.down;
+    this.state = { ...INITIAL };
+    if (wasDown) {
+      await this.hooks?.setDown(false);
+    }
+    this.hooks?.installSwitchesChanged();
   }
 
   current(): FaultState {
