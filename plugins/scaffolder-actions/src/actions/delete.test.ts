@@ -1,7 +1,13 @@
-import { mockServices } from '@backstage/backend-test-utils';
-import { NestedClustersClient } from '@nested-clusters/plugin-nested-clusters-common';
+import {
+  createRunningCluster,
+  eventually,
+} from '@nested-clusters/test-harness';
 import { actionContext, checkpointStore } from '../__testUtils__/actionContext';
-import { FakeNestedClustersBackend } from '../__testUtils__/FakeNestedClustersBackend';
+import {
+  ActionsBackend,
+  initiatedBy,
+  startActionsBackend,
+} from '../__testUtils__/realBackend';
 import { createNestedClusterDeleteAction } from './delete';
 
 type Ctx = Parameters<
@@ -9,83 +15,98 @@ type Ctx = Parameters<
 >[0];
 type Input = Ctx['input'];
 
+/* Against the real backend and a simulated host; see create.test.ts. */
+jest.setTimeout(60_000);
+
 describe('nested-clusters:delete', () => {
-  let backend: FakeNestedClustersBackend;
+  let backend: ActionsBackend;
   let action: ReturnType<typeof createNestedClusterDeleteAction>;
 
-  beforeEach(async () => {
-    backend = await FakeNestedClustersBackend.start();
-    backend.seed({ name: 'my-sandbox', status: 'Running' });
-    action = createNestedClusterDeleteAction({
-      api: new NestedClustersClient({ discoveryApi: backend.discovery }),
-      auth: mockServices.auth(),
-      appBaseUrl: 'http://portal.example.com',
-      pollIntervalMs: 10,
+  beforeAll(async () => {
+    // Uninstalling takes a couple of seconds, so a delete can be seen under way.
+    backend = await startActionsBackend({
+      delays: { uninstallMs: 1_500, podTerminateMs: 500 },
     });
+    action = createNestedClusterDeleteAction(backend.actionOptions);
   });
 
-  afterEach(() => backend.stop());
+  afterAll(() => backend?.stop());
 
-  const context = (input: Partial<Input>, extra: Partial<Ctx> = {}) =>
+  beforeEach(() => {
+    backend.requests.length = 0;
+  });
+
+  const context = (
+    name: string,
+    input: Partial<Input> = {},
+    extra: Partial<Ctx> = {},
+  ) =>
     actionContext(
       action,
-      {
-        host: 'simulated',
-        name: 'my-sandbox',
-        ...input,
-      },
-      extra,
+      { host: 'simulated', name, ...input },
+      { ...initiatedBy(), ...extra },
     );
+
+  const running = async (name: string) => {
+    await createRunningCluster(backend.harness, { name });
+    backend.requests.length = 0;
+  };
+  const onHost = (name: string) => backend.harness.api.get('simulated', name);
 
   it('deletes as the initiator and waits until the cluster is gone', async () => {
-    const { ctx, lines } = context({ waitForDeletion: true });
+    await running('del-wait');
+    const { ctx, lines } = context('del-wait', { waitForDeletion: true });
     await action.handler(ctx);
 
-    expect(backend.requests[0]).toEqual(
-      expect.objectContaining({
-        method: 'DELETE',
-        path: '/clusters/simulated/my-sandbox',
-        user: 'user:default/mock',
-      }),
-    );
-    expect(backend.clusters.size).toBe(0);
+    expect(backend.requests[0]).toEqual({
+      method: 'DELETE',
+      path: '/clusters/simulated/del-wait',
+    });
+    expect((await onHost('del-wait')).status).toBe(404);
     expect(lines()).toContainEqual(
-      expect.stringMatching(/^simulated\/my-sandbox: deleted after \d+s$/),
+      expect.stringMatching(/^simulated\/del-wait: deleted after \d+s$/),
     );
   });
 
   it('does not delete twice when the task is retried', async () => {
+    await running('del-retry');
     const { checkpoint } = checkpointStore();
-    await action.handler(context({}, { checkpoint }).ctx);
-    await action.handler(context({}, { checkpoint }).ctx);
+    await action.handler(context('del-retry', {}, { checkpoint }).ctx);
+    await action.handler(context('del-retry', {}, { checkpoint }).ctx);
     expect(backend.requests.filter(r => r.method === 'DELETE')).toHaveLength(1);
   });
 
   it('accepts a cluster that an earlier attempt already started deleting', async () => {
-    backend.seed({ name: 'my-sandbox', status: 'Deleting' });
-    await action.handler(context({}).ctx);
+    await running('del-started');
+    expect(
+      (await backend.harness.api.delete('simulated', 'del-started')).status,
+    ).toBe(202);
+    await eventually(async () =>
+      expect((await onHost('del-started')).body.status).toBe('Deleting'),
+    );
+    backend.requests.length = 0;
+
+    await action.handler(context('del-started').ctx);
     expect(backend.requests.map(r => r.method)).toEqual(['DELETE', 'GET']);
   });
 
   it("surfaces the backend's refusal", async () => {
-    backend.failNext(
-      'DELETE',
-      FakeNestedClustersBackend.error(
-        403,
-        'NotAllowedError',
-        'You are not allowed to nested-clusters.cluster.delete simulated/my-sandbox',
+    await running('del-refused');
+    // bob is in team-b; the cluster belongs to guest's team-a.
+    await expect(
+      action.handler(
+        context('del-refused', {}, initiatedBy('user:default/bob')).ctx,
       ),
+    ).rejects.toThrow(
+      /^Could not delete nested cluster simulated\/del-refused: .+/,
     );
-    await expect(action.handler(context({}).ctx)).rejects.toThrow(
-      'Could not delete nested cluster simulated/my-sandbox: You are not allowed to nested-clusters.cluster.delete simulated/my-sandbox',
-    );
-    expect(backend.clusters.get('simulated/my-sandbox')?.status).toBe(
-      'Running',
-    );
+    expect((await onHost('del-refused')).body.status).toBe('Running');
   });
 
   it('deletes nothing in a dry run', async () => {
-    await action.handler(context({}, { isDryRun: true }).ctx);
+    await running('del-dry');
+    await action.handler(context('del-dry', {}, { isDryRun: true }).ctx);
     expect(backend.requests).toEqual([]);
+    expect((await onHost('del-dry')).body.status).toBe('Running');
   });
 });

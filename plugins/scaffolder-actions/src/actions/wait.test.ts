@@ -1,7 +1,14 @@
-import { mockServices } from '@backstage/backend-test-utils';
-import { NestedClustersClient } from '@nested-clusters/plugin-nested-clusters-common';
+import { ResponseError } from '@backstage/errors';
+import {
+  createRunningCluster,
+  eventually,
+} from '@nested-clusters/test-harness';
 import { actionContext } from '../__testUtils__/actionContext';
-import { FakeNestedClustersBackend } from '../__testUtils__/FakeNestedClustersBackend';
+import {
+  ActionsBackend,
+  initiatedBy,
+  startActionsBackend,
+} from '../__testUtils__/realBackend';
 import { createNestedClusterWaitAction } from './wait';
 
 type Ctx = Parameters<
@@ -9,125 +16,149 @@ type Ctx = Parameters<
 >[0];
 type Input = Ctx['input'];
 
+/* Against the real backend and a simulated host; see create.test.ts. */
+jest.setTimeout(60_000);
+
 describe('nested-clusters:wait', () => {
-  let backend: FakeNestedClustersBackend;
+  let backend: ActionsBackend;
   let action: ReturnType<typeof createNestedClusterWaitAction>;
 
-  beforeEach(async () => {
-    backend = await FakeNestedClustersBackend.start();
-    action = createNestedClusterWaitAction({
-      api: new NestedClustersClient({ discoveryApi: backend.discovery }),
-      auth: mockServices.auth(),
-      appBaseUrl: 'http://portal.example.com',
-      pollIntervalMs: 10,
-    });
+  beforeAll(async () => {
+    backend = await startActionsBackend();
+    action = createNestedClusterWaitAction(backend.actionOptions);
   });
 
-  afterEach(() => backend.stop());
+  afterAll(() => backend?.stop());
 
-  const context = (input: Partial<Input>, extra: Partial<Ctx> = {}) =>
+  beforeEach(() => {
+    backend.requests.length = 0;
+  });
+
+  afterEach(() => backend.host.sim.faults.reset());
+
+  const context = (
+    name: string,
+    input: Partial<Input> = {},
+    extra: Partial<Ctx> = {},
+  ) =>
     actionContext(
       action,
-      {
-        host: 'simulated',
-        name: 'my-sandbox',
-        ...input,
-      },
-      extra,
+      { host: 'simulated', name, ...input },
+      { ...initiatedBy(), ...extra },
     );
 
+  const create = (name: string) =>
+    backend.harness.api.create(name, 'simulated');
+
   it('waits until the cluster reaches the state, logging each change', async () => {
-    backend.seed({ name: 'my-sandbox' });
-    backend.lifecycle = [
-      { status: 'Running' },
-      { status: 'Pausing' },
-      { status: 'Paused' },
-    ];
-    const { ctx, output, lines } = context({ status: 'Paused' });
+    await createRunningCluster(backend.harness, { name: 'wt-pause' });
+    expect(
+      (await backend.harness.api.action('simulated', 'wt-pause', 'pause'))
+        .status,
+    ).toBe(202);
+    const { ctx, output, lines } = context('wt-pause', { status: 'Paused' });
     await action.handler(ctx);
 
     expect(output).toHaveBeenCalledWith('status', 'Paused');
-    expect(output).toHaveBeenCalledWith('namespace', 'nc-my-sandbox');
-    expect(lines().filter(l => l.startsWith('simulated/'))).toEqual([
-      expect.stringMatching(/^simulated\/my-sandbox: Running after \d+s$/),
-      expect.stringMatching(/^simulated\/my-sandbox: Pausing after \d+s$/),
-      expect.stringMatching(/^simulated\/my-sandbox: Paused after \d+s$/),
-    ]);
-    expect(new Set(backend.requests.map(r => r.user))).toEqual(
-      new Set(['user:default/mock']),
+    expect(output).toHaveBeenCalledWith('namespace', 'nc-wt-pause');
+    const changes = lines().filter(l => l.startsWith('simulated/'));
+    expect(changes[changes.length - 1]).toMatch(
+      /^simulated\/wt-pause: Paused after \d+s$/,
+    );
+    expect(changes.every(l => /: (Pausing|Paused) after \d+s$/.test(l))).toBe(
+      true,
     );
   });
 
   it('keeps waiting through a backend that is briefly unavailable', async () => {
-    backend.seed({ name: 'my-sandbox' });
-    backend.failNext(
-      'GET',
-      FakeNestedClustersBackend.error(
-        503,
-        'ServiceUnavailableError',
-        'host simulated is unreachable',
-      ),
-      2,
+    expect((await create('wt-flaky')).status).toBe(202);
+    // The real backend answers 503 only while a host is unreachable; here the
+    // first two reads fail at the client instead, then reach the backend.
+    const { api } = backend.actionOptions;
+    let failures = 2;
+    const flaky = Object.assign(Object.create(api), {
+      async getCluster(...args: Parameters<typeof api.getCluster>) {
+        if (failures-- > 0) {
+          throw await ResponseError.fromResponse(
+            new Response(
+              JSON.stringify({
+                error: {
+                  name: 'ServiceUnavailableError',
+                  message: 'host simulated is unreachable',
+                },
+                response: { statusCode: 503 },
+              }),
+              { status: 503, headers: { 'content-type': 'application/json' } },
+            ),
+          );
+        }
+        return api.getCluster(...args);
+      },
+    });
+    const flakyAction = createNestedClusterWaitAction({
+      ...backend.actionOptions,
+      api: flaky,
+    });
+    const { ctx, output, lines } = actionContext(
+      flakyAction,
+      { host: 'simulated', name: 'wt-flaky' },
+      initiatedBy(),
     );
-    const { ctx, output, lines } = context({});
-    await action.handler(ctx);
+    await flakyAction.handler(ctx);
 
     expect(output).toHaveBeenCalledWith('status', 'Running');
     expect(lines()).toContain(
-      'simulated/my-sandbox: could not read the cluster (503); retrying',
+      'simulated/wt-flaky: could not read the cluster (503); retrying',
     );
   });
 
   it('fails clearly when the cluster does not exist', async () => {
-    const { ctx } = context({});
-    await expect(action.handler(ctx)).rejects.toThrow(
-      'Nested cluster simulated/my-sandbox not found (it may have been deleted)',
+    await expect(action.handler(context('wt-missing').ctx)).rejects.toThrow(
+      'Nested cluster simulated/wt-missing not found (it may have been deleted)',
     );
   });
 
   it('fails when the user may not read the cluster', async () => {
-    backend.seed({ name: 'my-sandbox' });
-    backend.failNext(
-      'GET',
-      FakeNestedClustersBackend.error(
-        403,
-        'NotAllowedError',
-        'not allowed to nested-clusters.cluster.read',
+    expect((await create('wt-private')).status).toBe(202);
+    // bob is in team-b; the cluster belongs to guest.
+    await expect(
+      action.handler(
+        context('wt-private', {}, initiatedBy('user:default/bob')).ctx,
       ),
-    );
-    await expect(action.handler(context({}).ctx)).rejects.toMatchObject({
+    ).rejects.toMatchObject({
       name: 'NotAllowedError',
-      message:
-        'Could not read nested cluster simulated/my-sandbox: not allowed to nested-clusters.cluster.read',
+      message: expect.stringMatching(
+        /^Could not read nested cluster simulated\/wt-private: .+/,
+      ),
     });
     expect(backend.requests).toHaveLength(1);
   });
 
   it("fails with the host's reason when the cluster fails", async () => {
-    backend.seed({ name: 'my-sandbox' });
-    backend.lifecycle = [
-      {
-        status: 'Failed',
-        statusMessage: 'VCluster my-sandbox: chart not found',
-      },
-    ];
-    await expect(action.handler(context({}).ctx)).rejects.toThrow(
-      'Nested cluster simulated/my-sandbox failed: VCluster my-sandbox: chart not found',
+    backend.host.sim.faults.failInstalls({ name: 'wt-failing' });
+    expect((await create('wt-failing')).status).toBe(202);
+    const statusMessage = await eventually(async () => {
+      const { body } = await backend.harness.api.get('simulated', 'wt-failing');
+      expect(body.status).toBe('Failed');
+      return body.statusMessage;
+    });
+    await expect(action.handler(context('wt-failing').ctx)).rejects.toThrow(
+      `Nested cluster simulated/wt-failing failed: ${statusMessage}`,
     );
   });
 
   it('times out with the last known state', async () => {
-    backend.seed({ name: 'my-sandbox' });
-    backend.lifecycle = [{ status: 'Resuming' }];
+    backend.host.sim.faults.hangInstalls(true);
+    expect((await create('wt-hung')).status).toBe(202);
     await expect(
-      action.handler(context({ timeoutSeconds: 0.1 }).ctx),
+      action.handler(context('wt-hung', { timeoutSeconds: 0.3 }).ctx),
     ).rejects.toThrow(
-      /^Timed out after \d+s waiting for nested cluster simulated\/my-sandbox to be Running; it is Resuming$/,
+      /^Timed out after \d+s waiting for nested cluster simulated\/wt-hung to be Running; it is Provisioning( \(.+\))?$/,
     );
   });
 
   it('calls nothing in a dry run', async () => {
-    const { ctx, output } = context({}, { isDryRun: true });
+    const { ctx, output } = context('wt-dry', {}, { isDryRun: true });
     await action.handler(ctx);
     expect(backend.requests).toEqual([]);
     expect(output).toHaveBeenCalledWith('status', 'Running');
