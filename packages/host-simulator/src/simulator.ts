@@ -131,6 +131,7 @@ export async function startHostSimulator(
   const stopDeploy = deployController(host.context, faults, (ns, name) =>
     vclusters.serving(ns, name),
   );
+
   // The host's network: kube-proxy's NodePorts, a load balancer, TLS passthrough.
   const router = new ServiceRouter(host.context, vclusters.podBackend);
   const stopNodePorts = nodePortProxy(host.context, router, log);

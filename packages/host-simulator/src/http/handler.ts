@@ -86,7 +86,7 @@ export class ClusterEndpoint {
     return this.options.auth;
   }
 
-  /** Handles a request whose path has already had any `/vclusters/<ns>/<name>` prefix removed. */
+  /** Handles a request for `path` of this cluster's API. */
   async handle(
     req: IncomingMessage,
     res: ServerResponse,
