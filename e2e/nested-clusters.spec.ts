@@ -116,9 +116,7 @@ test('a guest creates, uses, pauses, resumes and deletes a nested cluster', asyn
     };
     expect(document.contexts.map(c => c.name)).toContain(`${HOST}-${name}`);
     // The guest's own ServiceAccount token, not the vcluster's admin credentials.
-    expect(document.users.map(u => u.name)).toEqual([
-      `guest@${HOST}-${name}`,
-    ]);
+    expect(document.users.map(u => u.name)).toEqual([`guest@${HOST}-${name}`]);
     expect(document.users[0].user.token).toBeTruthy();
 
     const kubeConfig = new KubeConfig();

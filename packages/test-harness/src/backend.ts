@@ -88,6 +88,28 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/** The real hosts service with test-sized backoff, first-sync and install timeouts. */
+const fastHostsServiceFactory = createServiceFactory({
+  service: nestedClustersHostsServiceRef,
+  deps: {
+    rootConfig: coreServices.rootConfig,
+    rootLogger: coreServices.rootLogger,
+    rootLifecycle: coreServices.rootLifecycle,
+  },
+  factory({ rootConfig, rootLogger, rootLifecycle }) {
+    const hosts = new DefaultNestedClustersHostsService({
+      config: readNestedClustersConfig(rootConfig),
+      logger: rootLogger,
+      backoff: { initialMs: 50, maxMs: 400 },
+      firstSyncTimeoutMs: 3_000,
+      installTimeoutMs: INSTALL_TIMEOUT_MS,
+    });
+    hosts.start();
+    rootLifecycle.addShutdownHook(() => hosts.stop());
+    return hosts;
+  },
+});
+
 /**
  * The one way tests start the real backend: the nested-clusters plugin on the
  * given hosts, the permission backend with the example policy (or another),
@@ -147,28 +169,6 @@ export async function startBackend(
     stop: () => backend.stop(),
   };
 }
-
-/** The real hosts service with test-sized backoff, first-sync and install timeouts. */
-const fastHostsServiceFactory = createServiceFactory({
-  service: nestedClustersHostsServiceRef,
-  deps: {
-    rootConfig: coreServices.rootConfig,
-    rootLogger: coreServices.rootLogger,
-    rootLifecycle: coreServices.rootLifecycle,
-  },
-  factory({ rootConfig, rootLogger, rootLifecycle }) {
-    const hosts = new DefaultNestedClustersHostsService({
-      config: readNestedClustersConfig(rootConfig),
-      logger: rootLogger,
-      backoff: { initialMs: 50, maxMs: 400 },
-      firstSyncTimeoutMs: 3_000,
-      installTimeoutMs: INSTALL_TIMEOUT_MS,
-    });
-    hosts.start();
-    rootLifecycle.addShutdownHook(() => hosts.stop());
-    return hosts;
-  },
-});
 
 /**
  * Creates a cluster through the REST API as `user` and waits until it is

@@ -34,7 +34,7 @@ describe('lifecycle on a real host', () => {
   beforeAll(async () => {
     if (!kubeconfigPath) {
       throw new Error(
-        'NESTED_CLUSTERS_E2E_KUBECONFIG is not set: scripts/portal test sets it to a host simulator it starts; to run against a real host, set it to the host\'s kubeconfig',
+        "NESTED_CLUSTERS_E2E_KUBECONFIG is not set: scripts/portal test sets it to a host simulator it starts; to run against a real host, set it to the host's kubeconfig",
       );
     }
     if (!exposure) {
