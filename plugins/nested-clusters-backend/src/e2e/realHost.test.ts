@@ -4,6 +4,7 @@ import {
   Harness,
   startBackend,
 } from '@nested-clusters/test-harness';
+import { ExposureConfig } from '@nested-clusters/plugin-nested-clusters-node';
 import { lifecycleSuite } from '../__testUtils__/lifecycleSuite';
 
 /**
@@ -15,7 +16,9 @@ import { lifecycleSuite } from '../__testUtils__/lifecycleSuite';
  *   NESTED_CLUSTERS_E2E_KUBECONFIG  kubeconfig of the host (cluster-admin or the plugin's account)
  *   NESTED_CLUSTERS_E2E_CONTEXT     context in it (default: its current context)
  *   NESTED_CLUSTERS_E2E_INSTALLER   capi | helm-job | flux (default helm-job)
- *   NESTED_CLUSTERS_E2E_EXPOSURE    exposure pattern reachable from here, e.g. https://{name}.vc.example.com
+ *   NESTED_CLUSTERS_E2E_EXPOSURE    the host's exposure as JSON, reachable from here, e.g.
+ *                                   {"type":"nodePort","nodeAddress":"10.0.0.5"} or
+ *                                   {"type":"ingress","host":"{name}.vc.example.com","className":"nginx"}
  *
  * Without a kubeconfig every test fails: it never passes without a host.
  */
@@ -26,7 +29,8 @@ jest.setTimeout(timeoutMs + 60_000);
 describe('lifecycle on a real host', () => {
   const installer = (process.env.NESTED_CLUSTERS_E2E_INSTALLER ??
     'helm-job') as 'capi' | 'helm-job' | 'flux';
-  const exposure = process.env.NESTED_CLUSTERS_E2E_EXPOSURE;
+  const exposureJson = process.env.NESTED_CLUSTERS_E2E_EXPOSURE;
+  let exposure: ExposureConfig;
   const context = process.env.NESTED_CLUSTERS_E2E_CONTEXT;
   const kubeConfig = new KubeConfig();
   let backend: Harness;
@@ -37,11 +41,12 @@ describe('lifecycle on a real host', () => {
         "NESTED_CLUSTERS_E2E_KUBECONFIG is not set: scripts/portal test sets it to a host simulator it starts; to run against a real host, set it to the host's kubeconfig",
       );
     }
-    if (!exposure) {
+    if (!exposureJson) {
       throw new Error(
-        'NESTED_CLUSTERS_E2E_EXPOSURE is required: a pattern such as https://{name}.vc.example.com under which nested API servers are reachable from this machine',
+        'NESTED_CLUSTERS_E2E_EXPOSURE is required: the exposure as JSON, such as {"type":"nodePort","nodeAddress":"10.0.0.5"}, under which nested API servers are reachable from this machine',
       );
     }
+    exposure = JSON.parse(exposureJson);
     kubeConfig.loadFromFile(kubeconfigPath);
     if (context) {
       kubeConfig.setCurrentContext(context);
@@ -58,7 +63,7 @@ describe('lifecycle on a real host', () => {
               path: kubeconfigPath,
               ...(context ? { context } : {}),
             },
-            exposure: { type: 'hostPattern', pattern: exposure },
+            exposure,
           },
         },
       ],
@@ -76,10 +81,24 @@ describe('lifecycle on a real host', () => {
       host: 'e2e',
       installer,
       namespacePrefix: 'nc-e2e-',
-      server: (name, namespace) =>
-        exposure!
+      server: async (name, namespace) => {
+        const port =
+          exposure.port && exposure.port !== 443 ? `:${exposure.port}` : '';
+        if (exposure.type === 'nodePort' || exposure.type === 'loadBalancer') {
+          const service = await adminClients(
+            kubeConfig,
+          ).core.readNamespacedService({ name, namespace });
+          if (exposure.type === 'nodePort') {
+            return `https://${exposure.nodeAddress}:${service.spec?.ports?.[0].nodePort}`;
+          }
+          const ingress = service.status?.loadBalancer?.ingress?.[0];
+          return `https://${ingress?.ip ?? ingress?.hostname}${port}`;
+        }
+        const host = (exposure.host ?? '')
           .replaceAll('{name}', name)
-          .replaceAll('{namespace}', namespace),
+          .replaceAll('{namespace}', namespace);
+        return `https://${host}${port}`;
+      },
       secrets: [kubeConfig.getCurrentUser()?.token].filter(
         (s): s is string => !!s,
       ),
