@@ -227,7 +227,10 @@ describe('backend startup', () => {
         '/api/nested-clusters/profiles',
         token,
       );
-      expect(profiles.items.map(profile => profile.name)).toEqual(['sandbox']);
+      expect(profiles.items.map(profile => profile.name)).toEqual([
+        'sandbox',
+        'ci',
+      ]);
     } finally {
       await backend.stop();
     }
