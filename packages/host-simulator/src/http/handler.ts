@@ -21,6 +21,12 @@ import {
 import { discoveryResponse } from './discovery';
 import { validateFields } from './fieldValidation';
 import { PROTOBUF } from './protobuf';
+import {
+  asPartialObjectMetadata,
+  asPartialObjectMetadataList,
+  MetadataTarget,
+  metadataTarget,
+} from './partialMetadata';
 import { podLog } from './podLog';
 import { queryBool, queryInt } from './query';
 import { present, ResourceRequest } from './resource';
@@ -119,6 +125,11 @@ export class ClusterEndpoint {
         return;
       }
       format = responseFormat(req.headers.accept);
+      // A metadata-only answer (as=PartialObjectMetadata[List]) is JSON.
+      const target = metadataTarget(req.headers.accept);
+      if (target) {
+        format = 'json';
+      }
       const rr = this.parseResourcePath(path);
       const watch =
         queryBool(url.searchParams, 'watch') || path.includes('/watch/');
@@ -181,7 +192,7 @@ export class ClusterEndpoint {
         );
       }
       await this.injectFaults(verb);
-      await this.dispatch(req, res, url, rr, verb, body, format);
+      await this.dispatch(req, res, url, rr, verb, body, format, target);
     } catch (error) {
       sendError(res, error, format);
     }
@@ -302,6 +313,7 @@ export class ClusterEndpoint {
     verb: string,
     body: JsonValue | undefined,
     format: WireFormat,
+    target: MetadataTarget | undefined,
   ) {
     const q = url.searchParams;
     const dryRun = q.getAll('dryRun').includes('All');
@@ -354,10 +366,19 @@ export class ClusterEndpoint {
           );
           return;
         }
-        send(200, present(rr, this.api.get(type, namespace, name!)));
+        send(
+          200,
+          target
+            ? asPartialObjectMetadata(
+                this.api.get(type, namespace, name!),
+                target,
+                type.kind,
+              )
+            : present(rr, this.api.get(type, namespace, name!)),
+        );
         return;
       case 'list':
-        this.sendList(res, rr, url, format);
+        this.sendList(res, rr, url, format, target);
         return;
       case 'watch':
         streamWatch(
@@ -369,6 +390,7 @@ export class ClusterEndpoint {
           rr,
           url.searchParams,
           format,
+          target,
         );
         return;
       case 'create':
@@ -554,6 +576,7 @@ export class ClusterEndpoint {
     rr: ResourceRequest,
     url: URL,
     format: WireFormat,
+    target: MetadataTarget | undefined,
   ) {
     const q = url.searchParams;
     const result = this.api.list(rr.type, {
@@ -572,6 +595,19 @@ export class ClusterEndpoint {
     }
     if (result.remainingItemCount !== undefined) {
       metadata.remainingItemCount = result.remainingItemCount;
+    }
+    if (target) {
+      sendJson(
+        res,
+        200,
+        asPartialObjectMetadataList(
+          result.items,
+          metadata,
+          target,
+          rr.type.listKind,
+        ),
+      );
+      return;
     }
     if (format === 'protobuf') {
       sendObject(

@@ -6,6 +6,7 @@ import { apiVersionOf } from '../registry';
 import { WireFormat } from './body';
 import { encodeWatchFrame, PROTOBUF } from './protobuf';
 import { queryBool, queryInt } from './query';
+import { MetadataTarget, watchObject } from './partialMetadata';
 import { present, ResourceRequest } from './resource';
 
 /** An open watch stream, so faults and shutdown can cut it. */
@@ -28,6 +29,7 @@ export function streamWatch(
   rr: ResourceRequest,
   q: URLSearchParams,
   format: WireFormat,
+  target?: MetadataTarget,
 ) {
   const bookmarks = queryBool(q, 'allowWatchBookmarks');
   const initialEvents = queryBool(q, 'sendInitialEvents');
@@ -101,7 +103,10 @@ export function streamWatch(
   res.on('error', connection.close);
   const send = (event: WatchEvent) => {
     lastRv = event.object.metadata.resourceVersion;
-    write({ type: event.type, object: present(rr, event.object) });
+    write({
+      type: event.type,
+      object: watchObject(present(rr, event.object), target),
+    });
   };
   try {
     unsubscribe = api.watch(
@@ -124,14 +129,17 @@ export function streamWatch(
     if (initialEvents) {
       write({
         type: 'BOOKMARK',
-        object: {
-          kind: rr.type.kind,
-          apiVersion: apiVersionOf(rr.type.group, rr.version),
-          metadata: {
-            resourceVersion: String(api.store.resourceVersion),
-            annotations: { 'k8s.io/initial-events-end': 'true' },
+        object: watchObject(
+          {
+            kind: rr.type.kind,
+            apiVersion: apiVersionOf(rr.type.group, rr.version),
+            metadata: {
+              resourceVersion: String(api.store.resourceVersion),
+              annotations: { 'k8s.io/initial-events-end': 'true' },
+            },
           },
-        },
+          target,
+        ),
       });
     }
   } catch (error) {
@@ -153,13 +161,16 @@ export function streamWatch(
     const tick = () => {
       write({
         type: 'BOOKMARK',
-        object: {
-          kind: rr.type.kind,
-          apiVersion: apiVersionOf(rr.type.group, rr.version),
-          metadata: {
-            resourceVersion: String(api.store.resourceVersion),
+        object: watchObject(
+          {
+            kind: rr.type.kind,
+            apiVersion: apiVersionOf(rr.type.group, rr.version),
+            metadata: {
+              resourceVersion: String(api.store.resourceVersion),
+            },
           },
-        },
+          target,
+        ),
       });
       timers[0] = setTimeout(tick, bookmarkIntervalMs);
     };
