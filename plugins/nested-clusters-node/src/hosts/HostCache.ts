@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { HostConfig } from '../config';
 import { Installer } from '../installers';
 import { HostClient } from './HostClient';
-import { KubeconfigProbe } from './KubeconfigProbe';
+import { KubeconfigSecretRecord, kubeconfigSecrets } from './kubeconfigSecrets';
 import { describeCluster } from './describeCluster';
 import {
   InstallerRecord,
@@ -41,8 +41,9 @@ export class HostCache {
   private readonly installerWatcher: ResourceWatcher<InstallerRecord>;
   private readonly watchers: ResourceWatcher<unknown>[];
   private readonly clusters = new Map<string, NestedCluster>();
-  private readonly kubeconfigs: KubeconfigProbe;
+  private readonly secretWatcher: ResourceWatcher<KubeconfigSecretRecord>;
   private readonly installDeadlines = new Map<string, NodeJS.Timeout>();
+  private readonly kubeconfigSecret: (cluster: string) => string;
   private syncWaiters: Array<() => void> = [];
   private firstSyncDone = false;
 
@@ -71,15 +72,15 @@ export class HostCache {
     this.stsWatcher = watcher(statefulSets(client));
     this.podWatcher = watcher(pods(client));
     this.installerWatcher = watcher(installer.watchedResource(client));
+    this.secretWatcher = watcher(kubeconfigSecrets(client, installer));
     this.watchers = [
       this.namespaceWatcher,
       this.stsWatcher,
       this.podWatcher,
       this.installerWatcher,
+      this.secretWatcher,
     ];
-    this.kubeconfigs = new KubeconfigProbe(client, installer, namespace =>
-      this.recompute(namespace),
-    );
+    this.kubeconfigSecret = name => installer.kubeconfigSecret(name).name;
   }
 
   start(): void {
@@ -88,7 +89,6 @@ export class HostCache {
 
   stop(): void {
     this.watchers.forEach(w => w.stop());
-    this.kubeconfigs.stop();
     this.installDeadlines.forEach(timer => clearTimeout(timer));
     this.installDeadlines.clear();
     this.healthChanged();
@@ -118,8 +118,8 @@ export class HostCache {
   }
 
   /**
-   * Resolves once every kind was listed (or one failed) and the kubeconfig
-   * checks this started have answered, or after timeoutMs; at once later on.
+   * Resolves once every kind, kubeconfig Secrets included, was listed (or
+   * one failed), or after timeoutMs; at once later on.
    * A backend that just started thus answers with settled statuses.
    */
   async waitForFirstSync(timeoutMs: number): Promise<void> {
@@ -134,7 +134,6 @@ export class HostCache {
       if (!this.settled()) {
         await new Promise<void>(resolve => this.syncWaiters.push(resolve));
       }
-      await this.kubeconfigs.whenIdle();
       this.firstSyncDone = true;
     })();
     await Promise.race([synced, timeout]);
@@ -189,7 +188,6 @@ export class HostCache {
     const ns = this.namespaceWatcher.items.get(namespace);
     // Ignore namespaces that merely carry our label but not our prefix.
     if (!ns || !namespace.startsWith(this.host.namespacePrefix)) {
-      this.kubeconfigs.forget(namespace);
       clearTimeout(this.installDeadlines.get(namespace));
       this.installDeadlines.delete(namespace);
       if (previous) {
@@ -242,7 +240,10 @@ export class HostCache {
           installer,
           statefulSet: sts,
           pods: clusterPods,
-          kubeconfigReady: () => this.kubeconfigs.isReady(ns.name, name),
+          kubeconfigReady: () =>
+            this.secretWatcher.items.has(
+              `${ns.name}/${this.kubeconfigSecret(name)}`,
+            ),
         });
     if (derived.status === 'Provisioning' && this.installTimedOut(ns)) {
       derived = {

@@ -27,6 +27,31 @@ export interface ObjectRef {
 }
 
 /**
+ * The host's KubeConfig with a fixed Accept header: client-node's Watch and
+ * generated APIs take no headers, but both ask the KubeConfig to authenticate
+ * each request last, after setting their own Accept.
+ */
+class AcceptingKubeConfig extends KubeConfig {
+  constructor(
+    private readonly base: KubeConfig,
+    private readonly accept: string,
+  ) {
+    super();
+  }
+
+  override getCurrentCluster() {
+    return this.base.getCurrentCluster();
+  }
+
+  override async applySecurityAuthentication(
+    context: RequestContext,
+  ): Promise<void> {
+    await this.base.applySecurityAuthentication(context);
+    context.setHeaderParam('Accept', this.accept);
+  }
+}
+
+/**
  * The Kubernetes API of one host cluster, through @kubernetes/client-node.
  * Errors leave it as Backstage errors whose messages name the host and the
  * object, never credentials or response headers.
@@ -39,6 +64,13 @@ export class HostClient {
   readonly custom: CustomObjectsApi;
   readonly objects: KubernetesObjectApi;
   readonly watch: Watch;
+  /**
+   * Metadata-only reads, as controllers use them for objects whose content
+   * they do not need: lists answer PartialObjectMetadataList and watch
+   * events carry PartialObjectMetadata (kube-apiserver's
+   * endpoints/handlers/response.go). Same connection pool and credentials.
+   */
+  readonly metadata: { core: CoreV1Api; watch: Watch };
 
   constructor(readonly host: HostConfig) {
     this.kubeConfig = buildKubeConfig(host);
@@ -48,6 +80,18 @@ export class HostClient {
     this.custom = this.kubeConfig.makeApiClient(CustomObjectsApi);
     this.objects = KubernetesObjectApi.makeApiClient(this.kubeConfig);
     this.watch = new Watch(this.kubeConfig);
+    this.metadata = {
+      core: new AcceptingKubeConfig(
+        this.kubeConfig,
+        `application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`,
+      ).makeApiClient(CoreV1Api),
+      watch: new Watch(
+        new AcceptingKubeConfig(
+          this.kubeConfig,
+          `application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1`,
+        ),
+      ),
+    };
   }
 
   async create<T extends KubernetesObject>(object: T): Promise<T> {

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Watch } from '@kubernetes/client-node';
+import type { Watch } from '@kubernetes/client-node';
 import { describeHostError } from './HostClient';
 
 /** One page of a LIST call. */
@@ -16,8 +16,12 @@ export interface WatchedResource<T> {
   /** Collection path for WATCH, e.g. `/apis/apps/v1/statefulsets`. */
   path: string;
   labelSelector: string;
+  fieldSelector?: string;
+  /** The watch client when not the host's plain one, e.g. metadata-only. */
+  watch?: Watch;
   list(options: {
     labelSelector: string;
+    fieldSelector?: string;
     limit: number;
     continueToken?: string;
   }): Promise<ListPage>;
@@ -142,6 +146,7 @@ export class ResourceWatcher<T> {
     do {
       const page = await this.resource.list({
         labelSelector: this.resource.labelSelector,
+        fieldSelector: this.resource.fieldSelector,
         limit: PAGE_SIZE,
         continueToken,
       });
@@ -193,11 +198,12 @@ export class ResourceWatcher<T> {
           }
         }
       };
-      this.watch
+      (this.resource.watch ?? this.watch)
         .watch(
           this.resource.path,
           {
             labelSelector: this.resource.labelSelector,
+            fieldSelector: this.resource.fieldSelector,
             resourceVersion: this.resourceVersion,
             allowWatchBookmarks: true,
           },

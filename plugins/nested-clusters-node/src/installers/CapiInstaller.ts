@@ -71,6 +71,14 @@ export class CapiInstaller implements Installer {
     return { name: `${name}-kubeconfig`, key: 'value' };
   }
 
+  /** The provider writes `<cluster>-kubeconfig` with CAPI's label and type. */
+  kubeconfigSecretSelector() {
+    return {
+      labelSelector: 'cluster.x-k8s.io/cluster-name',
+      fieldSelector: 'type=cluster.x-k8s.io/secret',
+    };
+  }
+
   pausePatches(): ObjectPatch[] {
     return [];
   }

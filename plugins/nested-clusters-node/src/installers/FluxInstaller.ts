@@ -78,6 +78,11 @@ export class FluxInstaller implements Installer {
     return { name: `vc-${name}`, key: 'config' };
   }
 
+  /** The syncer labels `vc-<name>` (pkg/util/kubeconfig/kubeconfig.go). */
+  kubeconfigSecretSelector() {
+    return { labelSelector: 'vcluster-name' };
+  }
+
   pausePatches(name: string, namespace: string): ObjectPatch[] {
     return [this.suspend(name, namespace, true)];
   }

@@ -183,6 +183,11 @@ export class HelmJobInstaller implements Installer {
     return { name: `vc-${name}`, key: 'config' };
   }
 
+  /** The syncer labels `vc-<name>` (pkg/util/kubeconfig/kubeconfig.go). */
+  kubeconfigSecretSelector() {
+    return { labelSelector: 'vcluster-name' };
+  }
+
   pausePatches(): ObjectPatch[] {
     return [];
   }

@@ -35,12 +35,24 @@ export interface Installer {
   /** Where the installer leaves the nested cluster's kubeconfig. */
   kubeconfigSecret(name: string): { name: string; key: string };
 
+  /**
+   * Selects the kubeconfig Secrets among a host's Secrets, for the
+   * metadata-only watch that tells when one exists. Without it, every Secret
+   * but service-account tokens and Helm release records is watched.
+   */
+  kubeconfigSecretSelector?(): SecretSelector;
+
   /** Objects to delete once the cluster runs: the installer's rights it no longer needs. */
   installedRefs?(namespace: string): ObjectRef[];
 
   /** Extra patches while pausing, e.g. Flux must stop reconciling replicas. */
   pausePatches(name: string, namespace: string): ObjectPatch[];
   resumePatches(name: string, namespace: string): ObjectPatch[];
+}
+
+export interface SecretSelector {
+  labelSelector?: string;
+  fieldSelector?: string;
 }
 
 export interface ObjectPatch {

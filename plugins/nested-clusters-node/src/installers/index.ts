@@ -6,7 +6,12 @@ import { FluxInstaller } from './FluxInstaller';
 import { HelmJobInstaller } from './HelmJobInstaller';
 import { Installer } from './Installer';
 
-export type { Installer, InstallRequest, ObjectPatch } from './Installer';
+export type {
+  Installer,
+  InstallRequest,
+  ObjectPatch,
+  SecretSelector,
+} from './Installer';
 export {
   nestedClustersInstallersExtensionPoint,
   type InstallerFactory,
