@@ -16,6 +16,7 @@ import {
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the end-to-end test runs the real backend plugin
 import {
   authKeepingActor,
+  eventually,
   userInfoFromOrg,
 } from '@nested-clusters/test-harness';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the end-to-end test runs the real backend plugin
@@ -168,7 +169,7 @@ describe('software templates, end to end', () => {
           .set('Authorization', GUEST)
           .expect(200);
       }
-    });
+    }, 30_000);
   });
 
   afterAll(async () => {
@@ -406,21 +407,3 @@ describe('software templates, end to end', () => {
     ]);
   });
 });
-
-/** Retries an assertion until it passes or the timeout is reached. */
-async function eventually<T>(
-  fn: () => Promise<T>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (Date.now() > deadline) {
-        throw error;
-      }
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
-  }
-}

@@ -118,18 +118,7 @@ export class HelmJobInstaller implements Installer {
         name: valuesConfigMap(name),
         namespace,
       },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        name: INSTALLER_ACCOUNT,
-        namespace,
-      },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        name: INSTALLER_ACCOUNT,
-        namespace,
-      },
+      ...this.installedRefs(namespace),
       {
         apiVersion: 'v1',
         kind: 'ServiceAccount',
