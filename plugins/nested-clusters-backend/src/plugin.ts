@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   nestedClustersPermissions,
   parseDuration,
@@ -30,6 +31,7 @@ import { ClusterCommands } from './services/ClusterCommands';
 import { AddonStatusTracker } from './services/AddonStatusTracker';
 import { ClusterQueries } from './services/ClusterQueries';
 import { CreatePlanner } from './services/CreatePlanner';
+import { ClusterSignals } from './services/ClusterSignals';
 
 /** The scheduler task that deletes expired clusters; tests trigger it by this id. */
 export const EXPIRY_TASK_ID = 'nested-clusters:expire';
@@ -66,6 +68,7 @@ export const nestedClustersPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         auth: coreServices.auth,
         actionsRegistry: actionsRegistryServiceRef,
+        signals: signalsServiceRef,
       },
       async init({
         hosts,
@@ -81,8 +84,11 @@ export const nestedClustersPlugin = createBackendPlugin({
         userInfo,
         auth,
         actionsRegistry,
+        signals,
       }) {
         hosts.addInstallers(installers);
+        const clusterSignals = new ClusterSignals(hosts, signals, logger);
+        lifecycle.addShutdownHook(() => clusterSignals.stop());
         const addons = new AddonStatusTracker({ hosts, logger });
         lifecycle.addShutdownHook(() => addons.stop());
         const queries = new ClusterQueries(hosts, addons);

@@ -10,3 +10,4 @@ export * from './clusterEntity';
 export * from './entityRefs';
 export * from './permissions';
 export * from './client';
+export * from './signals';

@@ -1,9 +1,14 @@
 import { useApi } from '@backstage/core-plugin-api';
 import {
+  ComponentClustersSignal,
   ListClustersQuery,
   ListClustersResponse,
   NestedCluster,
+  nestedClustersComponentChannel,
+  NESTED_CLUSTERS_USER_CHANNEL,
+  UserClustersSignal,
 } from '@nested-clusters/plugin-nested-clusters-common';
+import { useSignal } from '@backstage/plugin-signals-react';
 import { useEffect } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { nestedClustersApiRef } from '../api';
@@ -19,21 +24,64 @@ export interface LoadState<T> {
 
 export type ClustersState = LoadState<ListClustersResponse>;
 
+/** Which signals tell that the value changed. */
+interface Live<T> {
+  /** The component whose channel announces its clusters' changes. */
+  component?: (value: T | undefined) => string | undefined;
+  /** Reload on a user-channel message only when it names this cluster. */
+  cluster?: { host: string; name: string };
+}
+
 /**
- * Loads with `load` and reloads every {@link REFRESH_INTERVAL_MS} while
- * `inTransition` says the value is still changing; polling stops once it is
- * settled.
+ * Loads with `load` and reloads when the backend signals a change (the
+ * component's channel, and the user's channel for the user's own clusters).
+ * Only when the app has no signals does it poll instead: every
+ * {@link REFRESH_INTERVAL_MS} while `inTransition` says the value is still
+ * changing.
  */
-function usePolled<T>(
+function useLive<T>(
   load: () => Promise<T>,
   deps: unknown[],
   inTransition: (value: T) => boolean,
+  live: Live<T>,
 ): LoadState<T> {
   // The callers list load's inputs in deps.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const state = useAsyncRetry(load, deps);
   const { value, loading, retry } = state;
-  const polling = value !== undefined && inTransition(value);
+  const component = live.component?.(value);
+  const byComponent = useSignal<ComponentClustersSignal>(
+    component
+      ? nestedClustersComponentChannel(component)
+      : NESTED_CLUSTERS_USER_CHANNEL,
+  );
+  const byUser = useSignal<UserClustersSignal>(NESTED_CLUSTERS_USER_CHANNEL);
+  const polling =
+    !byUser.isSignalsAvailable && value !== undefined && inTransition(value);
+
+  useEffect(() => {
+    if (byComponent.lastSignal) {
+      retry();
+    }
+    // Only a new message reloads.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [byComponent.lastSignal]);
+
+  useEffect(() => {
+    const signal = byUser.lastSignal;
+    const wanted = live.cluster;
+    if (
+      signal &&
+      (!wanted ||
+        signal.clusters.some(
+          c => c.host === wanted.host && c.name === wanted.name,
+        ))
+    ) {
+      retry();
+    }
+    // Only a new message reloads.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [byUser.lastSignal]);
 
   useEffect(() => {
     if (!polling || loading) {
@@ -46,26 +94,28 @@ function usePolled<T>(
   return { value, loading, error: state.error, refresh: retry };
 }
 
-/** Lists clusters, polling while any of them is in transition. */
+/** Lists clusters, live through signals (else polling while any is in transition). */
 export function useClusters(query: ListClustersQuery): ClustersState {
   const api = useApi(nestedClustersApiRef);
   const { entityRef, owner, host } = query;
-  return usePolled(
+  return useLive(
     () => api.listClusters({ entityRef, owner, host }),
     [api, entityRef, owner, host],
     list => list.items.some(isTransitional),
+    { component: () => entityRef },
   );
 }
 
-/** One cluster, polling while it is in transition. */
+/** One cluster, live through signals (else polling while in transition). */
 export function useCluster(
   host: string,
   name: string,
 ): LoadState<NestedCluster> {
   const api = useApi(nestedClustersApiRef);
-  return usePolled(
+  return useLive(
     () => api.getCluster(host, name),
     [api, host, name],
     isTransitional,
+    { cluster: { host, name }, component: cluster => cluster?.component },
   );
 }
