@@ -6,6 +6,7 @@ import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
+  nestedClusterCreatePermission,
   nestedClustersPermissions,
   parseDuration,
   parseNestedClusterResourceRef,
@@ -19,6 +20,8 @@ import {
 } from '@nested-clusters/plugin-nested-clusters-node';
 import { ClusterAuthorizer } from './permissions/ClusterAuthorizer';
 import {
+  nestedClusterComponentPermissionResourceRef,
+  nestedClusterComponentRules,
   nestedClusterPermissionResourceRef,
   nestedClusterRules,
 } from '@nested-clusters/plugin-nested-clusters-node';
@@ -97,7 +100,9 @@ export const nestedClustersPlugin = createBackendPlugin({
 
         permissionsRegistry.addResourceType({
           resourceRef: nestedClusterPermissionResourceRef,
-          permissions: nestedClustersPermissions,
+          permissions: nestedClustersPermissions.filter(
+            p => p.name !== nestedClusterCreatePermission.name,
+          ),
           rules: Object.values(nestedClusterRules),
           getResources: async refs =>
             Promise.all(
@@ -111,10 +116,29 @@ export const nestedClustersPlugin = createBackendPlugin({
               }),
             ),
         });
+        // Creating is decided on the component; another plugin asking with a
+        // component's entity ref as resourceRef gets it read from the catalog.
+        permissionsRegistry.addResourceType({
+          resourceRef: nestedClusterComponentPermissionResourceRef,
+          permissions: [nestedClusterCreatePermission],
+          rules: Object.values(nestedClusterComponentRules),
+          getResources: async entityRefs => {
+            const { items } = await catalog.getEntitiesByRefs(
+              { entityRefs },
+              { credentials: await auth.getOwnServiceCredentials() },
+            );
+            return items.map(entity =>
+              entity ? { component: entity } : undefined,
+            );
+          },
+        });
         const authorizer = new ClusterAuthorizer(
           permissions,
           permissionsRegistry.getPermissionRuleset(
             nestedClusterPermissionResourceRef,
+          ),
+          permissionsRegistry.getPermissionRuleset(
+            nestedClusterComponentPermissionResourceRef,
           ),
         );
 

@@ -9,10 +9,22 @@ export type NestedClusterPermission = ResourcePermission<
   typeof RESOURCE_TYPE_NESTED_CLUSTER
 >;
 
-/** Creating has no resource yet, so it is a basic permission. */
+/**
+ * What creating is decided on: the catalog entity a new cluster is for (its
+ * `entityRef`, which is also the resource ref), or none. A cluster shows on its
+ * component's page, so a policy can keep it to the component's owners.
+ */
+export const RESOURCE_TYPE_NESTED_CLUSTER_COMPONENT =
+  'nested-cluster-component';
+
+/**
+ * A resource permission on the component the cluster is for, so a policy can
+ * answer with conditions such as IS_COMPONENT_OWNER or HAS_NO_COMPONENT.
+ */
 export const nestedClusterCreatePermission = createPermission({
   name: 'nested-clusters.cluster.create',
   attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_NESTED_CLUSTER_COMPONENT,
 });
 
 export const nestedClusterReadPermission = createPermission({

@@ -91,4 +91,14 @@ export {
   type HasComponentParams,
   type NestedClusterPredicate,
 } from './permissions/rules';
+export {
+  componentOwner,
+  nestedClusterComponentPermissionResourceRef,
+  nestedClusterComponentRules,
+  nestedClusterComponentConditions,
+  createNestedClusterComponentConditionalDecision,
+  type IsComponentOwnerParams,
+  type NestedClusterCreateTarget,
+  type NestedClusterCreateTargetPredicate,
+} from './permissions/componentRules';
 export { clusterEntityName, shortRef } from './clusterRefs';

@@ -64,15 +64,34 @@ describe('NestedClustersExamplePolicy', () => {
     },
   };
 
-  it('lets anyone signed in create and read', async () => {
-    for (const permission of [
-      nestedClusterCreatePermission,
-      nestedClusterReadPermission,
-    ]) {
-      expect(await policy.handle({ permission }, bob)).toEqual({
-        result: AuthorizeResult.ALLOW,
-      });
-    }
+  it('lets anyone signed in read', async () => {
+    expect(
+      await policy.handle({ permission: nestedClusterReadPermission }, bob),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it("lets a component's owners create clusters for it, and anyone create one without a component", async () => {
+    expect(
+      await policy.handle({ permission: nestedClusterCreatePermission }, bob),
+    ).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'nested-clusters',
+      resourceType: 'nested-cluster-component',
+      conditions: {
+        anyOf: [
+          {
+            rule: 'HAS_NO_COMPONENT',
+            resourceType: 'nested-cluster-component',
+            params: undefined,
+          },
+          {
+            rule: 'IS_COMPONENT_OWNER',
+            resourceType: 'nested-cluster-component',
+            params: { claims: ['user:default/bob', 'group:default/team-b'] },
+          },
+        ],
+      },
+    });
   });
 
   it('limits update, delete and kubeconfig to owners', async () => {

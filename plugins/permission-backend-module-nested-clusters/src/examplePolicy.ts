@@ -26,13 +26,16 @@ import {
 /** The example org's platform team: the only users given the vcluster admin kubeconfig. */
 export const PLATFORM_ADMINS_GROUP = 'group:default/platform-admins';
 import {
+  createNestedClusterComponentConditionalDecision,
   createNestedClusterConditionalDecision,
+  nestedClusterComponentConditions,
   nestedClusterConditions,
 } from '@nested-clusters/plugin-nested-clusters-node';
 
 /**
- * The example app's policy: anyone signed in can create and read nested
- * clusters; only owners (the owning group's members, or the creator) can
+ * The example app's policy: anyone signed in can read nested clusters and
+ * create clusters without a component; only a component's owners can create
+ * clusters for it; only owners (the owning group's members, or the creator) can
  * update (which includes revoking everyone's access), delete and download
  * their own short-lived kubeconfigs; only members of `platform-admins` get
  * the vcluster admin kubeconfig. Every other permission is allowed,
@@ -54,9 +57,24 @@ export class NestedClustersExamplePolicy implements PermissionPolicy {
         ? user.credentials
         : undefined;
     if (permission.name === nestedClusterCreatePermission.name) {
-      return {
-        result: credentials ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-      };
+      if (!credentials) {
+        return { result: AuthorizeResult.DENY };
+      }
+      // A cluster shows on its component's page: only its owners attach one.
+      const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+        credentials,
+      );
+      return createNestedClusterComponentConditionalDecision(
+        nestedClusterCreatePermission,
+        {
+          anyOf: [
+            nestedClusterComponentConditions.hasNoComponent(),
+            nestedClusterComponentConditions.isComponentOwner({
+              claims: ownershipEntityRefs,
+            }),
+          ],
+        },
+      );
     }
     if (permission.name === nestedClusterHostReadPermission.name) {
       if (!credentials) {

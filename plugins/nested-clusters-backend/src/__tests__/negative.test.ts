@@ -145,19 +145,61 @@ describe('refusals and failures', () => {
     expect((await get('/clusters/alpha/not-mine', USERS.bob)).status).toBe(404);
   });
 
-  it('makes the caller the owner of a cluster for another team’s component', async () => {
-    const res = await create(
+  it.each([
+    ['a create', ''],
+    ['a dry run', '?dryRun=true'],
+  ])(
+    'refuses %s for another team’s component (403 naming the permission, the component and its owner)',
+    async (_what, query) => {
+      const res = await create(
+        {
+          name: 'bob-on-web-shop',
+          profile: 'sandbox',
+          host: 'alpha',
+          entityRef: 'component:default/web-shop',
+        },
+        USERS.bob,
+        query,
+      );
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({
+        name: 'NotAllowedError',
+        message:
+          'Not allowed: permission nested-clusters.cluster.create was denied for component:default/web-shop (owned by group:default/team-a)',
+      });
+      expectMatchesSpec(
+        'post',
+        '/clusters',
+        res as unknown as Parameters<typeof expectMatchesSpec>[2],
+      );
+      expect((await get('/clusters/alpha/bob-on-web-shop')).status).toBe(404);
+    },
+  );
+
+  it('lets a member of the component’s owner create for it, also as their own cluster, and anyone create without a component', async () => {
+    const carol = await create(
       {
-        name: 'bob-on-web-shop',
+        name: 'carol-on-billing',
         profile: 'sandbox',
         host: 'alpha',
-        entityRef: 'component:default/web-shop',
+        entityRef: 'component:default/billing-service',
+        owner: 'user:default/carol',
       },
+      USERS.carol,
+      '?dryRun=true',
+    );
+    expect(carol.status).toBe(200);
+    expect(carol.body).toMatchObject({
+      owner: 'user:default/carol',
+      component: 'component:default/billing-service',
+    });
+    const bob = await create(
+      { name: 'bob-alone', profile: 'sandbox', host: 'alpha' },
       USERS.bob,
       '?dryRun=true',
     );
-    expect(res.status).toBe(200);
-    expect(res.body.owner).toBe('user:default/bob');
+    expect(bob.status).toBe(200);
+    expect(bob.body.owner).toBe('user:default/bob');
   });
 
   it('refuses a taken name with 409', async () => {

@@ -175,6 +175,34 @@ describe('nested-clusters MCP actions', () => {
     expect(deleted.body.output.cluster.status).toBe('Deleting');
   });
 
+  it('decides create on the component as the REST API does: team-b’s bob gets 403 for team-a’s web-shop, and may create without a component', async () => {
+    for (const dryRun of [false, true]) {
+      const res = await invoke(
+        'create-nested-cluster',
+        {
+          name: 'bob-mcp',
+          profile: 'sandbox',
+          entityRef: 'component:default/web-shop',
+          dryRun,
+        },
+        USERS.bob,
+      );
+      expect({ dryRun, status: res.status }).toEqual({ dryRun, status: 403 });
+      expect(res.body.error).toMatchObject({
+        name: 'NotAllowedError',
+        message:
+          'Not allowed: permission nested-clusters.cluster.create was denied for component:default/web-shop (owned by group:default/team-a)',
+      });
+    }
+    const alone = await invoke(
+      'create-nested-cluster',
+      { name: 'bob-mcp', profile: 'sandbox', dryRun: true },
+      USERS.bob,
+    );
+    expect(alone.status).toBe(200);
+    expect(alone.body.output.cluster.owner).toBe('user:default/bob');
+  });
+
   it('refuses callers that are not users: the permission framework would allow them everything', async () => {
     const res = await invoke(
       'list-nested-clusters',

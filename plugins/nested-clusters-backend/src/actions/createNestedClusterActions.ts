@@ -8,7 +8,6 @@ import {
   CreateClusterRequest,
   ExtendClusterRequest,
   ListClustersQuery,
-  nestedClusterCreatePermission,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { z } from 'zod/v3';
 import { spec } from '../schema/generated/spec';
@@ -107,7 +106,8 @@ export function registerNestedClusterActions(
     title: 'Create a nested cluster',
     description:
       'Creates a nested (virtual) cluster from a platform profile, for a component and owner. Returns at once with status Provisioning; poll get-nested-cluster until it is Running. With dryRun, validates everything (name, profile, quotas, permission) and creates nothing.',
-    visibilityPermission: nestedClusterCreatePermission,
+    // No visibilityPermission: create is decided on the component (a
+    // conditional decision), which only the call itself knows.
     // Creates new things only; a second call with the same name fails as taken.
     attributes: { readOnly: false, destructive: false, idempotent: false },
     schema: {

@@ -1,16 +1,23 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Entity } from '@backstage/catalog-model';
 import {
   NestedCluster,
   nestedClusterCreatePermission,
+  nestedClusterHostReadPermission,
   nestedClusterReadPermission,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { PermissionRuleset } from '@backstage/plugin-permission-node';
 import { ClusterAuthorizer } from './ClusterAuthorizer';
 import {
+  createNestedClusterComponentConditionalDecision,
   createNestedClusterConditionalDecision,
+  nestedClusterComponentConditions,
+  nestedClusterComponentRules,
   nestedClusterConditions,
   nestedClusterRules,
+  NestedClusterCreateTarget,
+  NestedClusterCreateTargetPredicate,
   NestedClusterPredicate,
 } from '@nested-clusters/plugin-nested-clusters-node';
 
@@ -42,6 +49,15 @@ const ruleset: PermissionRuleset<NestedCluster, NestedClusterPredicate> = {
   getRuleByName: (name: string) =>
     Object.values(nestedClusterRules).find(rule => rule.name === name)!,
 };
+const componentRuleset: PermissionRuleset<
+  NestedClusterCreateTarget,
+  NestedClusterCreateTargetPredicate
+> = {
+  getRuleByName: (name: string) =>
+    Object.values(nestedClusterComponentRules).find(
+      rule => rule.name === name,
+    )!,
+};
 
 function authorizerReturning(
   decision: Awaited<
@@ -61,7 +77,7 @@ function authorizerReturning(
       },
     ],
   });
-  return new ClusterAuthorizer(permissions, ruleset);
+  return new ClusterAuthorizer(permissions, ruleset, componentRuleset);
 }
 
 describe('ClusterAuthorizer', () => {
@@ -120,7 +136,51 @@ describe('ClusterAuthorizer', () => {
       'Not allowed: permission nested-clusters.cluster.read was denied for nested cluster h/team-a-web',
     );
     await expect(
-      deny.authorizeBasic(nestedClusterCreatePermission, credentials),
-    ).rejects.toThrow('nested-clusters.cluster.create');
+      deny.authorizeBasic(nestedClusterHostReadPermission, credentials),
+    ).rejects.toThrow('nested-clusters.host.read');
+  });
+
+  it('decides create on the component, naming it and its owner when it refuses', async () => {
+    const webShop: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'web-shop' },
+      spec: { owner: 'team-a' },
+    };
+    const teamB = authorizerReturning(
+      createNestedClusterComponentConditionalDecision(
+        nestedClusterCreatePermission,
+        {
+          anyOf: [
+            nestedClusterComponentConditions.hasNoComponent(),
+            nestedClusterComponentConditions.isComponentOwner({
+              claims: ['user:default/bob', 'group:default/team-b'],
+            }),
+          ],
+        },
+      ),
+    );
+    await expect(
+      teamB.authorizeCreate({ component: webShop }, credentials),
+    ).rejects.toThrow(
+      'Not allowed: permission nested-clusters.cluster.create was denied for component:default/web-shop (owned by group:default/team-a)',
+    );
+    await expect(teamB.authorizeCreate({}, credentials)).resolves.toBe(
+      undefined,
+    );
+    await expect(
+      teamB.authorizeCreate(
+        { component: { ...webShop, spec: { owner: 'team-b' } } },
+        credentials,
+      ),
+    ).resolves.toBe(undefined);
+    await expect(
+      authorizerReturning({ result: AuthorizeResult.DENY }).authorizeCreate(
+        {},
+        credentials,
+      ),
+    ).rejects.toThrow(
+      'Not allowed: permission nested-clusters.cluster.create was denied for a cluster without a component',
+    );
   });
 });

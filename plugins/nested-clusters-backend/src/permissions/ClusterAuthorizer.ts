@@ -17,24 +17,72 @@ import {
   isOrCriteria,
   PermissionRuleset,
 } from '@backstage/plugin-permission-node';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   NestedCluster,
+  nestedClusterCreatePermission,
   nestedClusterResourceRef,
 } from '@nested-clusters/plugin-nested-clusters-common';
-import { NestedClusterPredicate } from '@nested-clusters/plugin-nested-clusters-node';
+import {
+  componentOwner,
+  NestedClusterCreateTarget,
+  NestedClusterCreateTargetPredicate,
+  NestedClusterPredicate,
+} from '@nested-clusters/plugin-nested-clusters-node';
 
 /**
  * Asks the permission framework about the calling user's credentials, and
- * applies conditional decisions to clusters in memory with our rules.
+ * applies conditional decisions in memory with our rules: to clusters, and
+ * to the component a new cluster is for.
  */
 export class ClusterAuthorizer {
   private readonly transform: ConditionTransformer<NestedClusterPredicate>;
+  private readonly transformCreate: ConditionTransformer<NestedClusterCreateTargetPredicate>;
 
   constructor(
     private readonly permissions: PermissionsService,
     ruleset: PermissionRuleset<NestedCluster, NestedClusterPredicate>,
+    componentRuleset: PermissionRuleset<
+      NestedClusterCreateTarget,
+      NestedClusterCreateTargetPredicate
+    >,
   ) {
     this.transform = createConditionTransformer(ruleset);
+    this.transformCreate = createConditionTransformer(componentRuleset);
+  }
+
+  /**
+   * Throws NotAllowedError unless `nested-clusters.cluster.create` is granted
+   * for this component (or for no component); the message names the
+   * component's owner, which the caller can read anyway.
+   */
+  async authorizeCreate(
+    target: NestedClusterCreateTarget,
+    credentials: BackstageCredentials,
+  ): Promise<void> {
+    const permission = nestedClusterCreatePermission;
+    const [decision] = await this.permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    const allowed =
+      decision.result === AuthorizeResult.ALLOW ||
+      (decision.result === AuthorizeResult.CONDITIONAL &&
+        matches(this.transformCreate(decision.conditions), target));
+    if (allowed) {
+      return;
+    }
+    const { component } = target;
+    const owner = component && componentOwner(component);
+    throw new NotAllowedError(
+      component
+        ? `Not allowed: permission ${
+            permission.name
+          } was denied for ${stringifyEntityRef(component)} (owned by ${
+            owner ?? 'nobody'
+          })`
+        : `Not allowed: permission ${permission.name} was denied for a cluster without a component`,
+    );
   }
 
   /** Whether the basic permission is granted. */
@@ -100,18 +148,18 @@ export class ClusterAuthorizer {
   }
 }
 
-function matches(
-  criteria: PermissionCriteria<NestedClusterPredicate>,
-  cluster: NestedCluster,
+function matches<T>(
+  criteria: PermissionCriteria<(resource: T) => boolean>,
+  resource: T,
 ): boolean {
   if (isAndCriteria(criteria)) {
-    return criteria.allOf.every(c => matches(c, cluster));
+    return criteria.allOf.every(c => matches(c, resource));
   }
   if (isOrCriteria(criteria)) {
-    return criteria.anyOf.some(c => matches(c, cluster));
+    return criteria.anyOf.some(c => matches(c, resource));
   }
   if (isNotCriteria(criteria)) {
-    return !matches(criteria.not, cluster);
+    return !matches(criteria.not, resource);
   }
-  return criteria(cluster);
+  return criteria(resource);
 }

@@ -14,7 +14,6 @@ import {
   ListClustersResponse,
   NestedCluster,
   nestedClusterAdminKubeconfigPermission,
-  nestedClusterCreatePermission,
   nestedClusterDeletePermission,
   nestedClusterHostReadPermission,
   nestedClusterKubeconfigPermission,
@@ -176,7 +175,12 @@ export class ClusterAccess {
     );
   }
 
-  /** Validates and creates a cluster; a dry run validates only and is not audited. */
+  /**
+   * Validates and creates a cluster; a dry run validates only and is not
+   * audited. `nested-clusters.cluster.create` is decided on the component the
+   * request names (read with the caller's credentials), before anything else
+   * is checked, so a caller learns nothing about another team's quotas.
+   */
   async create(
     caller: Caller,
     request: CreateClusterRequest,
@@ -184,11 +188,15 @@ export class ClusterAccess {
   ): Promise<NestedCluster> {
     const { credentials } = caller;
     const create = async () => {
-      await this.authorizer.authorizeBasic(
-        nestedClusterCreatePermission,
+      const component = await this.planner.component(
+        request.entityRef,
         credentials,
       );
-      const plan = await this.planner.plan(request, credentials);
+      await this.authorizer.authorizeCreate(
+        { component: component?.entity },
+        credentials,
+      );
+      const plan = await this.planner.plan(request, credentials, component);
       return options.dryRun
         ? this.commands.preview(plan)
         : this.commands.create(plan);

@@ -92,6 +92,7 @@ describe('ClusterExpiry', () => {
       await planner.plan(
         { name: 'healthy', profile: 'sandbox' },
         mockCredentials.user('user:default/guest'),
+        undefined,
       ),
     );
     await eventually(async () => {

@@ -2,7 +2,7 @@ import {
   BackstageCredentials,
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
-import { Entity, RELATION_OWNED_BY } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import {
   ConflictError,
   InputError,
@@ -16,6 +16,7 @@ import {
   validateClusterName,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import {
+  componentOwner,
   Host,
   NestedClustersHostsService,
   ProfileConfig,
@@ -38,10 +39,17 @@ export interface CreatePlan {
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
 
+/** The catalog entity a create request names, as the caller can read it. */
+export interface RequestedComponent {
+  ref: string;
+  entity: Entity;
+}
+
 /**
- * Validates a create request completely (name, profile, host, ttl, component,
- * owner, quotas, name conflicts) without creating anything. Each step names
- * the field it rejects; a dry run stops after planning.
+ * Validates a create request completely (name, profile, host, ttl, owner,
+ * quotas, name conflicts) without creating anything. Each step names the
+ * field it rejects; a dry run stops after planning. The component is looked
+ * up first, on its own, because the permission decision is made on it.
  */
 export class CreatePlanner {
   constructor(
@@ -51,9 +59,14 @@ export class CreatePlanner {
     private readonly ownership: ClusterOwnership,
   ) {}
 
+  /**
+   * Plans the request; `component` is its `entityRef` as
+   * {@link CreatePlanner.component} resolved it.
+   */
   async plan(
     request: CreateClusterRequest,
     credentials: UserCredentials,
+    component: RequestedComponent | undefined,
   ): Promise<CreatePlan> {
     checkName(request.name);
     const profile = this.profile(request.profile);
@@ -62,10 +75,9 @@ export class CreatePlanner {
         ? this.queries.knownHost(request.host, 'host')
         : undefined;
     const ttlMs = lifetime(request.ttl ?? profile.ttl, profile);
-    const component = await this.component(request.entityRef, credentials);
     const owner = await this.ownership.ownerFor(credentials, {
       owner: request.owner,
-      componentOwner: component && ownerOf(component.entity),
+      componentOwner: component && componentOwner(component.entity),
     });
     await this.checkOwnerQuota(owner);
     const host = requestedHost ?? this.leastLoadedHost(request.name);
@@ -96,10 +108,10 @@ export class CreatePlanner {
   }
 
   /** The catalog entity the cluster is for, read with the caller's credentials. */
-  private async component(
+  async component(
     entityRef: string | undefined,
     credentials: UserCredentials,
-  ): Promise<{ ref: string; entity: Entity } | undefined> {
+  ): Promise<RequestedComponent | undefined> {
     if (entityRef === undefined) {
       return undefined;
     }
@@ -182,15 +194,4 @@ function lifetime(ttl: string, profile: ProfileConfig): number {
     );
   }
   return ttlMs;
-}
-
-function ownerOf(entity: Entity): string | undefined {
-  const relation = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
-  if (relation) {
-    return relation.targetRef.toLocaleLowerCase('en-US');
-  }
-  const owner = entity.spec?.owner;
-  return typeof owner === 'string'
-    ? normalizeEntityRef(owner, { field: 'entityRef', defaultKind: 'group' })
-    : undefined;
 }
