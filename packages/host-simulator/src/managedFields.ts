@@ -302,6 +302,23 @@ function withEntries(
     })) as unknown as JsonValue[];
 }
 
+/** A manager's entry before it owns any field. */
+function firstEntry(
+  me: Pick<ManagedFieldsEntry, 'manager' | 'operation' | 'subresource'>,
+  apiVersion: string,
+): { entry: ManagedFieldsEntry; set: Set<FieldPath> } {
+  return {
+    entry: {
+      ...me,
+      apiVersion,
+      time: nowIso(),
+      fieldsType: 'FieldsV1',
+      fieldsV1: {},
+    },
+    set: new Set(),
+  };
+}
+
 /** Records an Update by `ctx.manager` on `next` (create: `before` is undefined). */
 export function recordUpdate(
   ctx: ManagerContext,
@@ -328,16 +345,7 @@ export function recordUpdate(
   };
   let own = entries.find(e => sameManager(e.entry, me));
   if (!own) {
-    own = {
-      entry: {
-        ...me,
-        apiVersion: ctx.apiVersion,
-        time: nowIso(),
-        fieldsType: 'FieldsV1',
-        fieldsV1: {},
-      } as ManagedFieldsEntry,
-      set: new Set(),
-    };
+    own = firstEntry(me, ctx.apiVersion);
     entries.push(own);
   }
   for (const e of entries) {
@@ -482,16 +490,7 @@ export function serverSideApply(
       schema,
     );
   }
-  const own = previous ?? {
-    entry: {
-      ...me,
-      apiVersion: ctx.apiVersion,
-      time: nowIso(),
-      fieldsType: 'FieldsV1',
-      fieldsV1: {},
-    } as ManagedFieldsEntry,
-    set: new Set<FieldPath>(),
-  };
+  const own = previous ?? firstEntry(me, ctx.apiVersion);
   if (!previous) entries.push(own);
   own.set = new Set(appliedSet);
   own.entry = { ...own.entry, apiVersion: ctx.apiVersion, time: nowIso() };
