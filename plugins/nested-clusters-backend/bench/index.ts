@@ -197,8 +197,8 @@ async function coldStart(rawConfig: JsonObject) {
   return { backend, api, coldStartMs, completeMs };
 }
 
-/** List a component's clusters: the plugin, then the baseline. */
-async function measureLists(api: Api, baseline: NaiveBaseline) {
+/** List a component's clusters through the plugin; `expected` checks the count. */
+async function measurePluginLists(api: Api, expected?: number) {
   const listMs: number[] = [];
   for (let i = 0; i < LIST_SAMPLES; i++) {
     const [took, body] = await timed(async () =>
@@ -207,13 +207,19 @@ async function measureLists(api: Api, baseline: NaiveBaseline) {
       ).json(),
     );
     const { items } = body as { items: NestedCluster[] };
-    if (items.length !== HOSTS) {
+    if (expected !== undefined && items.length !== expected) {
       throw new Error(
-        `expected ${HOSTS} clusters of ${component(i)}, got ${items.length}`,
+        `expected ${expected} clusters of ${component(i)}, got ${items.length}`,
       );
     }
     listMs.push(took);
   }
+  return listMs;
+}
+
+/** List a component's clusters: the plugin, then the baseline. */
+async function measureLists(api: Api, baseline: NaiveBaseline) {
+  const listMs = await measurePluginLists(api, HOSTS);
   const baselineListMs: number[] = [];
   for (let i = 0; i < BASELINE_LIST_SAMPLES; i++) {
     const [took, { items, hostErrors }] = await timed(() =>
@@ -520,21 +526,86 @@ function machine(): string {
   ).toFixed(0)} GiB RAM, node ${process.version}`;
 }
 
-async function main() {
-  if (!global.gc) {
-    throw new Error('run with node --expose-gc (yarn bench does)');
-  }
-  const startedAt = Date.now();
-  log(machine());
-  const { fleet, hosts, seedMs } = await startFleet();
-  // The harness's config of these hosts, as the tests get it.
+/** The harness's config of these hosts, as the tests get it. */
+function fleetConfig(hosts: FleetHost[]) {
   const rawConfig = nestedClustersConfig(
-    hosts.map(h => ({ name: h.name, sim: h, maxClusters: 1000 })),
+    hosts.map(h => ({ name: h.name, sim: h, maxClusters: PER_HOST * 2 })),
     { clustersPerOwner: 100_000 },
   );
   const config = readNestedClustersConfig(
     new ConfigReader({ nestedClusters: rawConfig }),
   );
+  return { rawConfig, config };
+}
+
+/**
+ * `BENCH_PHASES=scale`: only what grows with the fleet — heap per cluster,
+ * cold start and the plugin's list — for sizes where the baseline and the
+ * create phases would take too long (e.g. 40 hosts × 1,250).
+ */
+async function scaleMain() {
+  const startedAt = Date.now();
+  log(machine());
+  const { fleet, hosts, seedMs } = await startFleet();
+  const { rawConfig, config } = fleetConfig(hosts);
+  const heapPerCluster = await measureHeapPerCluster(config);
+  const { backend, api, coldStartMs, completeMs } = await coldStart(rawConfig);
+  const listMs = await measurePluginLists(api);
+  const memory = await fleetMemory(fleet);
+  await backend.stop();
+  await fleet.all({ op: 'stop' });
+  const row = (figure: string, value: string, target = '', met = ''): Row => ({
+    figure,
+    value,
+    baseline: '',
+    ratio: '',
+    target,
+    met,
+  });
+  const listP95 = percentile(listMs, 95);
+  process.stdout.write(
+    `\n${table([
+      row(
+        `list a component's clusters, p50 / p95 (${HOSTS}×${PER_HOST})`,
+        `${ms(percentile(listMs, 50))} / ${ms(listP95)}`,
+        '≤ 5 ms',
+        yesNo(listP95 <= 5),
+      ),
+      row(
+        `backend heap per tracked cluster (${TOTAL} clusters)`,
+        kib(heapPerCluster),
+        '≤ 3 KiB',
+        yesNo(heapPerCluster <= 3 * 1024),
+      ),
+      row(
+        `cold start to settled statuses (${HOSTS}×${PER_HOST})`,
+        ms(coldStartMs),
+      ),
+      row('  … until every cluster is listed', ms(completeMs)),
+      row('seeding the simulators', ms(seedMs)),
+      row(
+        'simulators (child processes): RSS / heap',
+        `${Math.round(memory.rssMb)} MiB / ${Math.round(
+          memory.heapUsedMb,
+        )} MiB`,
+      ),
+    ])}\nrun took ${Math.round((Date.now() - startedAt) / 1000)} s\n`,
+  );
+  process.exit(0);
+}
+
+async function main() {
+  if (!global.gc) {
+    throw new Error('run with node --expose-gc (yarn bench does)');
+  }
+  if (process.env.BENCH_PHASES === 'scale') {
+    await scaleMain();
+    return;
+  }
+  const startedAt = Date.now();
+  log(machine());
+  const { fleet, hosts, seedMs } = await startFleet();
+  const { rawConfig, config } = fleetConfig(hosts);
   const heapPerCluster = await measureHeapPerCluster(config);
   const { backend, api, coldStartMs, completeMs } = await coldStart(rawConfig);
   const baseline = new NaiveBaseline(config);
