@@ -270,7 +270,10 @@ describe('nested-clusters:create', () => {
           ...initiatedBy('user:default/bob'),
         }).ctx,
       ),
-    ).rejects.toThrow(/^Nested cluster "cr-refused" cannot be created: .+/);
+    ).rejects.toThrow(
+      'Nested cluster "cr-refused" cannot be created: Not allowed: permission nested-clusters.cluster.create was denied for component:default/web-shop (owned by group:default/team-a)',
+    );
+    expect(creates()).toHaveLength(1);
   });
 
   it('fails with the last state when the cluster is not Running in time', async () => {

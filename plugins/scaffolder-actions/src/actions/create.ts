@@ -58,7 +58,7 @@ export function createNestedClusterCreateAction(
             .string()
             .optional()
             .describe(
-              'Entity ref of the component the cluster is for, e.g. component:default/web-shop',
+              "Entity ref of the component the cluster is for, e.g. component:default/web-shop; the permission policy decides who may create one for it (the example policy: the component's owners)",
             ),
         owner: z =>
           z
