@@ -1,4 +1,5 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
   HostSimulator,
@@ -12,6 +13,7 @@ import {
   startBackend,
   USERS,
 } from '@nested-clusters/test-harness';
+import { nestedClusterCreatePermission } from '@nested-clusters/plugin-nested-clusters-common';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
 import { GENERIC_HOST_MESSAGE } from '../services/ClusterAccess';
 
@@ -200,6 +202,30 @@ describe('refusals and failures', () => {
     );
     expect(bob.status).toBe(200);
     expect(bob.body.owner).toBe('user:default/bob');
+  });
+
+  it('answers another plugin asking about a component by its entity ref, through the permission backend', async () => {
+    const ask = (user: string) =>
+      backend.server
+        .post('/api/permission/authorize')
+        .set('Authorization', user)
+        .send({
+          items: [
+            {
+              id: 'web-shop',
+              permission: nestedClusterCreatePermission,
+              resourceRef: 'component:default/web-shop',
+            },
+          ],
+        });
+    // The permission backend sends the conditions to this plugin, which reads
+    // web-shop from the catalog and applies IS_COMPONENT_OWNER.
+    expect((await ask(USERS.guest)).body.items).toEqual([
+      { id: 'web-shop', result: AuthorizeResult.ALLOW },
+    ]);
+    expect((await ask(USERS.bob)).body.items).toEqual([
+      { id: 'web-shop', result: AuthorizeResult.DENY },
+    ]);
   });
 
   it('refuses a taken name with 409', async () => {
