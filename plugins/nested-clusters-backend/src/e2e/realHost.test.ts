@@ -82,22 +82,33 @@ describe('lifecycle on a real host', () => {
       installer,
       namespacePrefix: 'nc-e2e-',
       server: async (name, namespace) => {
-        const port =
-          exposure.port && exposure.port !== 443 ? `:${exposure.port}` : '';
-        if (exposure.type === 'nodePort' || exposure.type === 'loadBalancer') {
-          const service = await adminClients(
-            kubeConfig,
-          ).core.readNamespacedService({ name, namespace });
-          if (exposure.type === 'nodePort') {
-            return `https://${exposure.nodeAddress}:${service.spec?.ports?.[0].nodePort}`;
+        const portSuffix = (port: number) => (port === 443 ? '' : `:${port}`);
+        switch (exposure.type) {
+          case 'nodePort':
+          case 'loadBalancer': {
+            const service = await adminClients(
+              kubeConfig,
+            ).core.readNamespacedService({ name, namespace });
+            if (exposure.type === 'nodePort') {
+              return `https://${exposure.nodeAddress}:${service.spec?.ports?.[0].nodePort}`;
+            }
+            const ingress = service.status?.loadBalancer?.ingress?.[0];
+            return `https://${ingress?.ip ?? ingress?.hostname}${portSuffix(
+              exposure.port,
+            )}`;
           }
-          const ingress = service.status?.loadBalancer?.ingress?.[0];
-          return `https://${ingress?.ip ?? ingress?.hostname}${port}`;
+          case 'ingress':
+          case 'tlsRoute':
+            return `https://${exposure.host
+              .replaceAll('{name}', name)
+              .replaceAll('{namespace}', namespace)}${portSuffix(
+              exposure.port,
+            )}`;
+          default:
+            return exposure.pattern
+              .replaceAll('{name}', name)
+              .replaceAll('{namespace}', namespace);
         }
-        const host = (exposure.host ?? '')
-          .replaceAll('{name}', name)
-          .replaceAll('{namespace}', namespace);
-        return `https://${host}${port}`;
       },
       secrets: [kubeConfig.getCurrentUser()?.token].filter(
         (s): s is string => !!s,
