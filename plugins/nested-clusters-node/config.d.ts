@@ -129,6 +129,21 @@ export interface Config {
         /** Chart add-on: helm's timeout, e.g. 180s (vcluster's default). */
         timeout?: string;
       }>;
+      /**
+       * Sleep schedule of the profile's clusters, in the shape of vCluster's
+       * `sleep.auto`: a scheduled task pauses them at `schedule` and resumes
+       * them at `wakeup` (cron, 5 fields) with the vcluster CLI's pause. An
+       * owner may pick another schedule at create, if it keeps the cluster
+       * awake no more hours per week than this one.
+       */
+      sleep?: {
+        /** When to pause, e.g. `0 20 * * 1-5`. */
+        schedule: string;
+        /** When to resume, e.g. `0 8 * * 1-5`. */
+        wakeup: string;
+        /** IANA time zone of both, e.g. Europe/Berlin. Default UTC. */
+        timezone?: string;
+      };
     }>;
     limits?: {
       /** Clusters one owner (group or user) may have across all hosts. Default 5. */
@@ -136,6 +151,10 @@ export interface Config {
     };
     expiry?: {
       /** How often expired clusters are deleted, e.g. 1m. Default 1m. */
+      frequency?: string;
+    };
+    sleep?: {
+      /** How often profiles' sleep schedules are applied (a global task), e.g. 1m. Default 1m. */
       frequency?: string;
     };
     /**

@@ -47,7 +47,9 @@ export interface StartBackendOptions {
   /** The hosts the plugin manages: simulators, or raw `nestedClusters.hosts[]` entries. */
   hosts: TestHost[];
   /** `nestedClusters.limits`; default 10 clusters per owner. */
-  limits?: { clustersPerOwner: number };
+  limits?: JsonObject;
+  /** More `nestedClusters` config, e.g. `sleep` or `cost`. */
+  nestedClusters?: JsonObject;
   /** `nestedClusters.profiles`; default: the sandbox profile. */
   profiles?: JsonObject[];
   /** The permission policy module; default: the example policy. */
@@ -143,11 +145,14 @@ export async function startBackend(
           app: { baseUrl: APP_BASE_URL },
           ...options.config,
           permission: { enabled: true },
-          nestedClusters: nestedClustersConfig(
-            options.hosts,
-            options.limits,
-            options.profiles,
-          ),
+          nestedClusters: {
+            ...nestedClustersConfig(
+              options.hosts,
+              options.limits,
+              options.profiles,
+            ),
+            ...options.nestedClusters,
+          },
         },
       }),
       ...(options.features ?? []),

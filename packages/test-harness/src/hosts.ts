@@ -81,7 +81,7 @@ export function hostConfig(entry: HostEntry): JsonObject {
 /** The `nestedClusters` config section of these hosts, with the sandbox profile. */
 export function nestedClustersConfig(
   hosts: TestHost[],
-  limits: { clustersPerOwner: number } = { clustersPerOwner: 10 },
+  limits: JsonObject = { clustersPerOwner: 10 },
   profiles: JsonObject[] = [SANDBOX_PROFILE],
 ): JsonObject {
   return {

@@ -4,4 +4,9 @@
  *
  * @packageDocumentation
  */
-export { nestedClustersPlugin as default, EXPIRY_TASK_ID } from './plugin';
+export {
+  nestedClustersPlugin as default,
+  EXPIRY_TASK_ID,
+  SLEEP_TASK_ID,
+} from './plugin';
+export { nestedClustersClockServiceRef, type Clock } from './services/clock';

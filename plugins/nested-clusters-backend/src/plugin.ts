@@ -34,10 +34,14 @@ import { ClusterCommands } from './services/ClusterCommands';
 import { AddonStatusTracker } from './services/AddonStatusTracker';
 import { ClusterQueries } from './services/ClusterQueries';
 import { CreatePlanner } from './services/CreatePlanner';
+import { ClusterSleeper } from './services/ClusterSleeper';
+import { nestedClustersClockServiceRef } from './services/clock';
 import { ClusterSignals } from './services/ClusterSignals';
 
 /** The scheduler task that deletes expired clusters; tests trigger it by this id. */
 export const EXPIRY_TASK_ID = 'nested-clusters:expire';
+/** The scheduler task that applies sleep schedules; tests trigger it by this id. */
+export const SLEEP_TASK_ID = 'nested-clusters:sleep';
 
 /**
  * The nested-clusters backend plugin: nested-cluster lifecycle on registered
@@ -71,6 +75,7 @@ export const nestedClustersPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         auth: coreServices.auth,
         actionsRegistry: actionsRegistryServiceRef,
+        clock: nestedClustersClockServiceRef,
         signals: signalsServiceRef,
       },
       async init({
@@ -87,6 +92,7 @@ export const nestedClustersPlugin = createBackendPlugin({
         userInfo,
         auth,
         actionsRegistry,
+        clock,
         signals,
       }) {
         hosts.addInstallers(installers);
@@ -94,7 +100,7 @@ export const nestedClustersPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(() => clusterSignals.stop());
         const addons = new AddonStatusTracker({ hosts, logger });
         lifecycle.addShutdownHook(() => addons.stop());
-        const queries = new ClusterQueries(hosts, addons);
+        const queries = new ClusterQueries(hosts, addons, clock);
         const userAccess = new NestedUserAccess(hosts);
         const commands = new ClusterCommands(hosts, logger, userAccess);
 
@@ -167,6 +173,20 @@ export const nestedClustersPlugin = createBackendPlugin({
           initialDelay: { seconds: 15 },
           fn: async () => {
             await expiry.run();
+          },
+        });
+
+        const sleeper = new ClusterSleeper(hosts, commands, auditor, logger);
+        await scheduler.scheduleTask({
+          id: SLEEP_TASK_ID,
+          scope: 'global',
+          frequency: {
+            milliseconds: parseDuration(hosts.config.sleep.frequency)!,
+          },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 15 },
+          fn: async () => {
+            await sleeper.run(clock.now());
           },
         });
 

@@ -22,9 +22,16 @@ export type AddonSummary = Schemas['AddonSummary'];
 export type AddonStatus = Schemas['AddonStatus'];
 /** A registered host cluster, its health and capacity. */
 export type HostSummary = Schemas['HostSummary'];
+/** A vcluster on a host that the plugin did not create; read-only. */
+export type UnmanagedVcluster = Schemas['UnmanagedVcluster'];
+export type UnmanagedVclusterStatus = Schemas['UnmanagedVclusterStatus'];
 /** A platform-defined profile that users pick when creating a cluster. */
 export type ProfileSummary = Schemas['ProfileSummary'];
 export type HostError = Schemas['HostError'];
+/** When a cluster pauses and resumes (vCluster's sleep.auto shape). */
+export type SleepSchedule = Schemas['SleepSchedule'];
+/** A cluster's sleep schedule and its next event. */
+export type ClusterSleep = Schemas['ClusterSleep'];
 /** A kubeconfig of the caller's own ServiceAccount, with a short-lived token. */
 export type UserKubeconfig = Schemas['UserKubeconfig'];
 /** The ServiceAccounts (`<namespace>/<name>`) whose access was revoked. */

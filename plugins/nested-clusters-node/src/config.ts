@@ -9,6 +9,7 @@ import {
   manifestsProblem,
   readManifestsFile,
 } from './addons';
+import { sleepScheduleSchema } from './sleep';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -206,6 +207,8 @@ const profileSchema = z
     access: accessSchema,
     /** Manifests and Helm charts vcluster deploys inside each new cluster. */
     addons: z.array(addonSchema).default([]),
+    /** When its clusters pause and resume; owners may choose their own within its bounds. */
+    sleep: sleepScheduleSchema.optional(),
   })
   .refine(p => parseDuration(p.ttl)! <= parseDuration(p.maxTtl)!, {
     message: 'ttl must not exceed maxTtl',
@@ -246,6 +249,10 @@ const nestedClustersSchema = z
       .object({ clustersPerOwner: z.number().int().min(0).default(5) })
       .default({ clustersPerOwner: 5 }),
     expiry: z
+      .object({ frequency: duration.default('1m') })
+      .default({ frequency: '1m' }),
+    /** How often the sleep schedules are applied. */
+    sleep: z
       .object({ frequency: duration.default('1m') })
       .default({ frequency: '1m' }),
     installTimeout: duration.default('30m'),

@@ -102,3 +102,17 @@ export {
   type NestedClusterCreateTargetPredicate,
 } from './permissions/componentRules';
 export { clusterEntityName, shortRef } from './clusterRefs';
+export {
+  awakeHoursPerWeek,
+  cronProblem,
+  hasPlatformSleep,
+  lastSleepEvent,
+  nextSleepEvent,
+  parseSleepAnnotation,
+  PLATFORM_SLEEP_PREFIX,
+  sleepAnnotation,
+  sleepScheduleSchema,
+  type SleepAction,
+  type SleepEvent,
+  type SleepSchedule,
+} from './sleep';

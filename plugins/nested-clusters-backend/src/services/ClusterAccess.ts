@@ -123,15 +123,16 @@ export class ClusterAccess {
 
   /**
    * The hosts' health and capacity. Health messages name internal addresses
-   * and API errors, so only callers allowed `nested-clusters.host.read` see
-   * them; others get a generic message.
+   * and API errors, and unmanaged vclusters name other teams' namespaces, so
+   * only callers allowed `nested-clusters.host.read` see them; others get a
+   * generic message and no unmanaged list.
    */
   async hosts(caller: Caller): Promise<HostSummary[]> {
     const hosts = this.queries.listHosts();
     if (await this.seesHostDetails(caller)) {
       return hosts;
     }
-    return hosts.map(host =>
+    return hosts.map(({ unmanaged: _hidden, ...host }) =>
       host.message ? { ...host, message: GENERIC_HOST_MESSAGE } : host,
     );
   }

@@ -20,6 +20,7 @@ import {
   PAUSED_DATE_ANNOTATION,
   PAUSED_REPLICAS_ANNOTATION,
   reduceNamespace,
+  sleepAnnotation,
 } from '@nested-clusters/plugin-nested-clusters-node';
 import { CreatePlan, parseTtl } from './CreatePlanner';
 import { QuotaGuard } from './QuotaGuard';
@@ -94,8 +95,14 @@ export class ClusterCommands {
     return describeNamespace(plan.host, namespace);
   }
 
-  /** Pauses exactly as `vcluster pause` does, so the CLI agrees about the state. */
-  async pause(cluster: NestedCluster): Promise<NestedCluster> {
+  /**
+   * Pauses exactly as `vcluster pause` does, so the CLI agrees about the
+   * state; `annotations` are the portal's own, added to the same patch.
+   */
+  async pause(
+    cluster: NestedCluster,
+    annotations: Record<string, string> = {},
+  ): Promise<NestedCluster> {
     if (cluster.status !== 'Running') {
       throw new ConflictError(
         `Cannot pause nested cluster "${cluster.name}" on host "${cluster.host}": it is ${cluster.status}, not Running`,
@@ -121,6 +128,7 @@ export class ClusterCommands {
           [PAUSED_REPLICAS_ANNOTATION]: String(replicas),
           [PAUSED_DATE_ANNOTATION]: new Date().toISOString(),
           [ANNOTATIONS.resumedAt]: null,
+          ...annotations,
         },
       },
       spec: { replicas: 0 },
@@ -133,8 +141,15 @@ export class ClusterCommands {
     return { ...cluster, status: 'Pausing', statusMessage: undefined };
   }
 
-  /** Resumes as `vcluster resume` does: restore replicas, drop the pause annotations. */
-  async resume(cluster: NestedCluster): Promise<NestedCluster> {
+  /**
+   * Resumes as `vcluster resume` does: restore replicas, drop the pause
+   * annotations (and the schedule's mark: the cluster is awake however it
+   * woke); `annotations` are the portal's own, added to the same patch.
+   */
+  async resume(
+    cluster: NestedCluster,
+    annotations: Record<string, string> = {},
+  ): Promise<NestedCluster> {
     if (cluster.status !== 'Paused' && cluster.status !== 'Pausing') {
       throw new ConflictError(
         `Cannot resume nested cluster "${cluster.name}" on host "${cluster.host}": it is ${cluster.status}, not Paused`,
@@ -156,6 +171,8 @@ export class ClusterCommands {
           [PAUSED_REPLICAS_ANNOTATION]: null,
           [PAUSED_DATE_ANNOTATION]: null,
           [ANNOTATIONS.resumedAt]: new Date().toISOString(),
+          [ANNOTATIONS.sleptBySchedule]: null,
+          ...annotations,
         },
       },
       spec: { replicas: Number.isFinite(saved) && saved > 0 ? saved : 1 },
@@ -285,6 +302,10 @@ function namespaceManifest(plan: CreatePlan): KubernetesObject {
   };
   if (plan.component) {
     annotations[ANNOTATIONS.component] = plan.component;
+  }
+  // Later changes to the profile's schedule leave this cluster's as chosen.
+  if (plan.sleep) {
+    annotations[ANNOTATIONS.sleep] = sleepAnnotation(plan.sleep);
   }
   // Later changes to the profile's add-ons leave this cluster as it was made.
   const addons = addonsAnnotation(plan.profile.addons);

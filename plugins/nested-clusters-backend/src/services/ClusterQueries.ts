@@ -11,8 +11,10 @@ import {
   addonSummary,
   Host,
   NestedClustersHostsService,
+  nextSleepEvent,
 } from '@nested-clusters/plugin-nested-clusters-node';
 import { AddonStatusTracker } from './AddonStatusTracker';
+import { Clock } from './clock';
 
 /** A create submits its installer within seconds; one stuck this long was cut off. */
 const ABANDONED_CREATE_AFTER_MS = 10 * 60_000;
@@ -26,6 +28,8 @@ export class ClusterQueries {
     private readonly hosts: NestedClustersHostsService,
     /** Adds the add-ons' phases to clusters; without it they stay as recorded at creation. */
     private readonly addons?: AddonStatusTracker,
+    /** The time a sleep schedule's next event is counted from. */
+    private readonly clock: Clock = { now: () => new Date() },
   ) {}
 
   listHosts(): HostSummary[] {
@@ -40,6 +44,7 @@ export class ClusterQueries {
         ...(health.lastSyncAt ? { lastSyncAt: health.lastSyncAt } : {}),
         clusterCount: cache.count(),
         maxClusters: config.maxClusters,
+        unmanaged: cache.unmanaged(),
       };
     });
   }
@@ -54,6 +59,7 @@ export class ClusterQueries {
       ttl: p.ttl,
       maxTtl: p.maxTtl,
       addons: p.addons.map(addonSummary),
+      ...(p.sleep ? { sleep: p.sleep } : {}),
     }));
   }
 
@@ -88,7 +94,24 @@ export class ClusterQueries {
   }
 
   private withAddons(cluster: NestedCluster): NestedCluster {
-    return this.addons ? this.addons.withAddons(cluster) : cluster;
+    return this.withNextSleep(
+      this.addons ? this.addons.withAddons(cluster) : cluster,
+    );
+  }
+
+  /** The schedule's next event, counted at read time (the cache holds no times to come). */
+  private withNextSleep(cluster: NestedCluster): NestedCluster {
+    const next =
+      cluster.sleep && nextSleepEvent(cluster.sleep, this.clock.now());
+    return next
+      ? {
+          ...cluster,
+          sleep: {
+            ...cluster.sleep!,
+            next: { action: next.action, at: next.at.toISOString() },
+          },
+        }
+      : cluster;
   }
 
   /** Clusters whose expires-at has passed, on hosts that can be reached. */

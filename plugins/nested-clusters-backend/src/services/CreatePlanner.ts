@@ -24,6 +24,8 @@ import {
 import { ClusterOwnership } from '../permissions/ClusterOwnership';
 import { ClusterQueries } from './ClusterQueries';
 import { QuotaExceededError } from './errors';
+import { SleepSchedule } from '@nested-clusters/plugin-nested-clusters-node';
+import { sleepChoice } from './sleepChoice';
 
 /** A validated create request: everything needed to create, nothing created yet. */
 export interface CreatePlan {
@@ -35,6 +37,8 @@ export interface CreatePlan {
   component?: string;
   createdBy: string;
   expiresAt: Date;
+  /** When the cluster sleeps and wakes: the owner's choice or the profile's. */
+  sleep?: SleepSchedule;
 }
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
@@ -75,6 +79,7 @@ export class CreatePlanner {
         ? this.queries.knownHost(request.host, 'host')
         : undefined;
     const ttlMs = lifetime(request.ttl ?? profile.ttl, profile);
+    const sleep = sleepChoice(request.sleep, profile);
     const owner = await this.ownership.ownerFor(credentials, {
       owner: request.owner,
       componentOwner: component && componentOwner(component.entity),
@@ -91,6 +96,7 @@ export class CreatePlanner {
       component: component?.ref,
       createdBy: credentials.principal.userEntityRef,
       expiresAt: new Date(Date.now() + ttlMs),
+      ...(sleep ? { sleep } : {}),
     };
   }
 

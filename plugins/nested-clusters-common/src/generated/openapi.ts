@@ -309,6 +309,38 @@ export interface components {
       expiresAt: string;
       /** @description What vcluster deploys inside the cluster, as its profile said at creation, and how far it got. */
       addons?: components['schemas']['AddonStatus'][];
+      sleep?: components['schemas']['ClusterSleep'];
+    };
+    /** @description When a cluster is paused and resumed, in the shape of vCluster's sleep.auto: two cron expressions (5 fields) in an IANA time zone. */
+    SleepSchedule: {
+      /**
+       * @description When to pause (cron)
+       * @example 0 20 * * 1-5
+       */
+      schedule: string;
+      /**
+       * @description When to resume (cron); only clusters the schedule paused
+       * @example 0 8 * * 1-5
+       */
+      wakeup: string;
+      /**
+       * @description IANA time zone of both; default UTC
+       * @example Europe/Berlin
+       */
+      timezone?: string;
+    };
+    /** @description The cluster's sleep schedule and its next event. */
+    ClusterSleep: {
+      schedule: string;
+      wakeup: string;
+      timezone: string;
+      /** @description The schedule's next event */
+      next?: {
+        /** @enum {string} */
+        action: 'sleep' | 'wake';
+        /** Format: date-time */
+        at: string;
+      };
     };
     /**
      * @description A phase of vcluster's deploy controller (pkg/controllers/deploy).
@@ -349,7 +381,34 @@ export interface components {
       lastSyncAt?: string;
       clusterCount: number;
       maxClusters: number;
+      /** @description vclusters on the host that the plugin did not create (e.g. with `vcluster create`), read-only. Only for callers allowed nested-clusters.host.read; absent for others. */
+      unmanaged?: components['schemas']['UnmanagedVcluster'][];
     };
+    /** @description A vcluster control plane (the chart's StatefulSet or Deployment, labelled app=vcluster, as `vcluster list` finds them) in a namespace without the plugin's labels. No route acts on it. */
+    UnmanagedVcluster: {
+      namespace: string;
+      /** @description The Helm release (label release) */
+      name: string;
+      /** @enum {string} */
+      kind: 'StatefulSet' | 'Deployment';
+      status: components['schemas']['UnmanagedVclusterStatus'];
+      /** @description The tag of the init container `kubernetes` */
+      kubernetesVersion?: string;
+      /** @description The tag of the `syncer` container (the chart version) */
+      vclusterVersion?: string;
+    };
+    /**
+     * @description As `vcluster list` derives it: Paused (loft.sh/paused), ScaledDown (0 replicas), Failed (a control-plane pod that will not start), Running (every replica ready), else Pending; Deleting while terminating; Unknown while the host is unreachable.
+     * @enum {string}
+     */
+    UnmanagedVclusterStatus:
+      | 'Running'
+      | 'Pending'
+      | 'Paused'
+      | 'ScaledDown'
+      | 'Failed'
+      | 'Deleting'
+      | 'Unknown';
     ProfileSummary: {
       name: string;
       title: string;
@@ -360,6 +419,7 @@ export interface components {
       maxTtl: string;
       /** @description What the profile deploys inside each new cluster. */
       addons?: components['schemas']['AddonSummary'][];
+      sleep?: components['schemas']['SleepSchedule'];
     };
     HostError: {
       host: string;
@@ -398,6 +458,8 @@ export interface components {
        * @example 72h
        */
       ttl?: string;
+      /** @description Sleep schedule; default: the profile's. With a profile schedule, it may keep the cluster awake no more hours a week than the profile's */
+      sleep?: components['schemas']['SleepSchedule'];
     };
     ExtendClusterRequest: {
       /**

@@ -1,5 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
+import {
+  NestedCluster,
+  UnmanagedVcluster,
+} from '@nested-clusters/plugin-nested-clusters-common';
 import { isDeepStrictEqual } from 'node:util';
 import { HostConfig } from '../config';
 import { Installer } from '../installers';
@@ -15,6 +18,7 @@ import {
 import { namespaces, pods, statefulSets } from './resources';
 import { Backoff, ResourceWatcher } from './ResourceWatcher';
 import { DerivedStatus, deriveStatus } from './status';
+import { UnmanagedVclusters } from './unmanaged';
 
 export interface HostHealth {
   healthy: boolean;
@@ -42,6 +46,7 @@ export class HostCache {
   private readonly watchers: ResourceWatcher<unknown>[];
   private readonly clusters = new Map<string, NestedCluster>();
   private readonly secretWatcher: ResourceWatcher<KubeconfigSecretRecord>;
+  private readonly unmanagedVclusters: UnmanagedVclusters;
   private readonly installDeadlines = new Map<string, NodeJS.Timeout>();
   private readonly kubeconfigSecret: (cluster: string) => string;
   private syncWaiters: Array<() => void> = [];
@@ -81,14 +86,21 @@ export class HostCache {
       this.secretWatcher,
     ];
     this.kubeconfigSecret = name => installer.kubeconfigSecret(name).name;
+    this.unmanagedVclusters = new UnmanagedVclusters(client, backoff, logger, {
+      namespaces: this.namespaceWatcher.items,
+      statefulSets: this.stsWatcher.items,
+      pods: this.podWatcher.byNamespace,
+    });
   }
 
   start(): void {
     this.watchers.forEach(w => w.start());
+    this.unmanagedVclusters.start();
   }
 
   stop(): void {
     this.watchers.forEach(w => w.stop());
+    this.unmanagedVclusters.stop();
     this.installDeadlines.forEach(timer => clearTimeout(timer));
     this.installDeadlines.clear();
     this.healthChanged();
@@ -150,6 +162,11 @@ export class HostCache {
 
   count(): number {
     return this.clusters.size;
+  }
+
+  /** vclusters on this host that the plugin did not create (read-only). */
+  unmanaged(): UnmanagedVcluster[] {
+    return this.unmanagedVclusters.list(this.health().healthy);
   }
 
   namespaceOf(name: string): string {

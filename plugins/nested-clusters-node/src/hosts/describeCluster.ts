@@ -3,6 +3,7 @@ import {
   NestedCluster,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { parseAddonsAnnotation } from '../addons';
+import { parseSleepAnnotation } from '../sleep';
 import { ANNOTATIONS, NamespaceRecord, StatefulSetRecord } from './records';
 import { DerivedStatus } from './status';
 
@@ -45,6 +46,10 @@ export function describeCluster(options: {
   const addons = parseAddonsAnnotation(a[ANNOTATIONS.addons]);
   if (addons.length) {
     cluster.addons = addons.map(addon => ({ ...addon, phase: 'Pending' }));
+  }
+  const sleep = parseSleepAnnotation(a[ANNOTATIONS.sleep]);
+  if (sleep) {
+    cluster.sleep = sleep;
   }
   if (statefulSet?.kubernetesVersion) {
     cluster.kubernetesVersion = statefulSet.kubernetesVersion;

@@ -23,6 +23,12 @@ export const ANNOTATIONS = {
   resumedAt: `${ANNOTATION_PREFIX}resumed-at`,
   /** The add-ons the cluster was created with (JSON), whatever its profile says now. */
   addons: `${ANNOTATION_PREFIX}addons`,
+  /** The cluster's sleep schedule (JSON), chosen at create within its profile's bounds. */
+  sleep: `${ANNOTATION_PREFIX}sleep`,
+  /** On the StatefulSet: the schedule paused it, so the schedule may wake it. */
+  sleptBySchedule: `${ANNOTATION_PREFIX}slept-by-schedule`,
+  /** On the StatefulSet: the last schedule event applied, so none is applied twice. */
+  sleepEvent: `${ANNOTATION_PREFIX}sleep-event`,
 } as const;
 
 /** The vcluster CLI's pause annotations (pkg/lifecycle). */

@@ -20,7 +20,7 @@ interface AnyList {
   };
 }
 
-function page(list: AnyList): ListPage {
+export function page(list: AnyList): ListPage {
   return {
     items: list.items,
     resourceVersion: list.metadata?.resourceVersion ?? '',

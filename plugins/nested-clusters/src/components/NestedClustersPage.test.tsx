@@ -35,6 +35,16 @@ function serveHosts() {
             healthy: true,
             clusterCount: 3,
             maxClusters: 50,
+            unmanaged: [
+              {
+                namespace: 'team-x',
+                name: 'legacy',
+                kind: 'StatefulSet',
+                status: 'Running',
+                kubernetesVersion: 'v1.33.4',
+                vclusterVersion: '0.36.1',
+              },
+            ],
           },
           {
             name: 'east',
@@ -150,13 +160,13 @@ describe('NestedClustersPage', () => {
     expect(listedClusters()).toEqual(['team-b-dev', 'made-by-guest']);
   });
 
-  it("shows the hosts' health and capacity", async () => {
+  it("shows the hosts' health and capacity, and vclusters the plugin did not create as unmanaged", async () => {
     serveHosts();
     serveClusters(server, []);
     renderPage();
 
     const hosts = await screen.findByRole('table', { name: 'Hosts' });
-    const [, simulated, east] = within(hosts).getAllByRole('row');
+    const [, simulated, legacy, east] = within(hosts).getAllByRole('row');
     expect(simulated).toHaveTextContent('Simulated host (simulated)');
     expect(simulated).toHaveTextContent('Healthy');
     expect(simulated).toHaveTextContent('3 / 50 clusters');
@@ -165,6 +175,14 @@ describe('NestedClustersPage', () => {
         name: 'Capacity of simulated',
       }),
     ).toHaveAttribute('aria-valuenow', '6');
+    expect(legacy).toHaveAccessibleName(
+      'Unmanaged vcluster team-x/legacy on simulated',
+    );
+    expect(legacy).toHaveTextContent('team-x/legacy');
+    expect(legacy).toHaveTextContent('unmanaged · read-only');
+    expect(legacy).toHaveTextContent('Running');
+    expect(legacy).toHaveTextContent('Kubernetes v1.33.4 · vcluster 0.36.1');
+    expect(within(legacy).queryByRole('button')).not.toBeInTheDocument();
     expect(east).toHaveTextContent('Unreachable: connection refused');
     expect(east).toHaveTextContent('0 / 10 clusters');
     expect(

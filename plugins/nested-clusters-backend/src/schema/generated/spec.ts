@@ -558,6 +558,57 @@ export const spec = {
               'What vcluster deploys inside the cluster, as its profile said at creation, and how far it got.',
             items: { $ref: '#/components/schemas/AddonStatus' },
           },
+          sleep: { $ref: '#/components/schemas/ClusterSleep' },
+        },
+      },
+      SleepSchedule: {
+        type: 'object',
+        description:
+          "When a cluster is paused and resumed, in the shape of vCluster's sleep.auto: two cron expressions (5 fields) in an IANA time zone.\n",
+        required: ['schedule', 'wakeup'],
+        additionalProperties: false,
+        properties: {
+          schedule: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 100,
+            example: '0 20 * * 1-5',
+            description: 'When to pause (cron)',
+          },
+          wakeup: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 100,
+            example: '0 8 * * 1-5',
+            description:
+              'When to resume (cron); only clusters the schedule paused',
+          },
+          timezone: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 100,
+            example: 'Europe/Berlin',
+            description: 'IANA time zone of both; default UTC',
+          },
+        },
+      },
+      ClusterSleep: {
+        type: 'object',
+        description: "The cluster's sleep schedule and its next event.",
+        required: ['schedule', 'wakeup', 'timezone'],
+        properties: {
+          schedule: { type: 'string' },
+          wakeup: { type: 'string' },
+          timezone: { type: 'string' },
+          next: {
+            type: 'object',
+            description: "The schedule's next event",
+            required: ['action', 'at'],
+            properties: {
+              action: { type: 'string', enum: ['sleep', 'wake'] },
+              at: { type: 'string', format: 'date-time' },
+            },
+          },
         },
       },
       AddonPhase: {
@@ -636,7 +687,51 @@ export const spec = {
           lastSyncAt: { type: 'string', format: 'date-time' },
           clusterCount: { type: 'integer' },
           maxClusters: { type: 'integer' },
+          unmanaged: {
+            type: 'array',
+            description:
+              'vclusters on the host that the plugin did not create (e.g. with `vcluster create`), read-only. Only for callers allowed nested-clusters.host.read; absent for others.\n',
+            items: { $ref: '#/components/schemas/UnmanagedVcluster' },
+          },
         },
+      },
+      UnmanagedVcluster: {
+        type: 'object',
+        description:
+          "A vcluster control plane (the chart's StatefulSet or Deployment, labelled app=vcluster, as `vcluster list` finds them) in a namespace without the plugin's labels. No route acts on it.\n",
+        required: ['namespace', 'name', 'kind', 'status'],
+        properties: {
+          namespace: { type: 'string' },
+          name: {
+            type: 'string',
+            description: 'The Helm release (label release)',
+          },
+          kind: { type: 'string', enum: ['StatefulSet', 'Deployment'] },
+          status: { $ref: '#/components/schemas/UnmanagedVclusterStatus' },
+          kubernetesVersion: {
+            type: 'string',
+            description: 'The tag of the init container `kubernetes`',
+          },
+          vclusterVersion: {
+            type: 'string',
+            description:
+              'The tag of the `syncer` container (the chart version)',
+          },
+        },
+      },
+      UnmanagedVclusterStatus: {
+        type: 'string',
+        description:
+          'As `vcluster list` derives it: Paused (loft.sh/paused), ScaledDown (0 replicas), Failed (a control-plane pod that will not start), Running (every replica ready), else Pending; Deleting while terminating; Unknown while the host is unreachable.\n',
+        enum: [
+          'Running',
+          'Pending',
+          'Paused',
+          'ScaledDown',
+          'Failed',
+          'Deleting',
+          'Unknown',
+        ],
       },
       ProfileSummary: {
         type: 'object',
@@ -661,6 +756,7 @@ export const spec = {
             description: 'What the profile deploys inside each new cluster.',
             items: { $ref: '#/components/schemas/AddonSummary' },
           },
+          sleep: { $ref: '#/components/schemas/SleepSchedule' },
         },
       },
       HostError: {
@@ -755,6 +851,11 @@ export const spec = {
             example: '72h',
             description:
               "Lifetime such as 8h or 3d; default: the profile's ttl, at most its maxTtl",
+          },
+          sleep: {
+            allOf: [{ $ref: '#/components/schemas/SleepSchedule' }],
+            description:
+              "Sleep schedule; default: the profile's. With a profile schedule, it may keep the cluster awake no more hours a week than the profile's",
           },
         },
       },
