@@ -1,4 +1,5 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { KubernetesObject } from '@kubernetes/client-node';
 import {
   BUILT_IN_INSTALLERS,
@@ -101,14 +102,16 @@ describe('the installers extension point', () => {
     await Promise.all([team?.sim.stop(), other?.sim.stop()]);
   });
 
-  const get = (path: string) =>
+  const get = (path: string, user = USERS.guest) =>
     harness.server
       .get(`/api/nested-clusters${path}`)
-      .set('Authorization', USERS.guest);
+      .set('Authorization', user);
 
   it("serves hosts that use a module's installer; an unregistered type is one host's health error", async () => {
+    // Health messages are for nested-clusters.host.read: platform-admins (dana).
+    const dana = mockCredentials.user.header('user:default/dana');
     await eventually(async () => {
-      const res = await get('/hosts');
+      const res = await get('/hosts', dana);
       expect(res.status).toBe(200);
       const byName = Object.fromEntries(
         res.body.items.map((h: { name: string }) => [h.name, h]),
