@@ -36,6 +36,10 @@ type HelmRelease = {
   };
 };
 
+// Each timeline waits through several reconciles; a loaded 2-core CI runner
+// needs more than Jest's default 5 s for them.
+jest.setTimeout(30_000);
+
 describe('flux installer timeline', () => {
   let sim: HostSimulator;
   let core: k8s.CoreV1Api;
