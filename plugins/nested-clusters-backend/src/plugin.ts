@@ -160,6 +160,7 @@ export const nestedClustersPlugin = createBackendPlugin({
           ),
           commands,
           userAccess,
+          userInfo,
         });
 
         const expiry = new ClusterExpiry(queries, commands, auditor, logger);

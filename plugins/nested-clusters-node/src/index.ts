@@ -32,6 +32,7 @@ export {
 export {
   nestedClustersHostsServiceRef,
   DefaultNestedClustersHostsService,
+  compareClusters,
   type NestedClustersHostsService,
   type HostsServiceOptions,
   type NestedClusterEvent,

@@ -4,6 +4,7 @@ import {
   AuditorServiceEventSeverityLevel,
   BackstageCredentials,
   BackstageUserPrincipal,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { JsonObject } from '@backstage/types';
 import {
@@ -26,6 +27,7 @@ import {
 import { ClusterAuthorizer } from '../permissions/ClusterAuthorizer';
 import { audited } from './audit';
 import { ClusterCommands } from './ClusterCommands';
+import { pageOf, pageRequest } from './ClusterPages';
 import { ClusterQueries } from './ClusterQueries';
 import { CreatePlanner } from './CreatePlanner';
 import { UserAccessService } from './UserAccess';
@@ -96,6 +98,8 @@ export interface ClusterAccessOptions {
   planner: CreatePlanner;
   commands: ClusterCommands;
   userAccess: UserAccessService;
+  /** The caller's groups, for `mine`. */
+  userInfo: UserInfoService;
 }
 
 /**
@@ -111,6 +115,7 @@ export class ClusterAccess {
   private readonly planner: CreatePlanner;
   private readonly commands: ClusterCommands;
   private readonly userAccess: UserAccessService;
+  private readonly userInfo: UserInfoService;
 
   constructor(options: ClusterAccessOptions) {
     this.authorizer = options.authorizer;
@@ -119,6 +124,7 @@ export class ClusterAccess {
     this.planner = options.planner;
     this.commands = options.commands;
     this.userAccess = options.userAccess;
+    this.userInfo = options.userInfo;
   }
 
   /**
@@ -140,24 +146,40 @@ export class ClusterAccess {
   /**
    * The clusters the caller may read; unreachable hosts are listed in
    * hostErrors, with details only for callers allowed to see host details.
+   * With a limit, one page of them: filtered and authorized first, then cut.
    */
   async list(
     caller: Caller,
     query: ListClustersQuery,
   ): Promise<ListClustersResponse> {
     const { credentials } = caller;
-    const { items, hostErrors } = await this.queries.listClusters(query);
+    const { limit, cursor, mine, ...filters } = query;
+    const page = pageRequest({ limit, cursor });
+    const { items, hostErrors } = await this.queries.listClusters(filters);
+    const readable = await this.authorizer.filter(
+      nestedClusterReadPermission,
+      mine === 'true' ? items.filter(await this.isMine(credentials)) : items,
+      credentials,
+    );
     return {
-      items: await this.authorizer.filter(
-        nestedClusterReadPermission,
-        items,
-        credentials,
-      ),
+      ...pageOf(readable, page),
       hostErrors:
         hostErrors.length === 0 || (await this.seesHostDetails(caller))
           ? hostErrors
           : hostErrors.map(genericHostError),
     };
+  }
+
+  /** Owned by the caller or one of their groups, or created by the caller. */
+  private async isMine(
+    credentials: UserCredentials,
+  ): Promise<(cluster: NestedCluster) => boolean> {
+    const { userEntityRef } = credentials.principal;
+    const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+      credentials,
+    );
+    const refs = new Set(ownershipEntityRefs);
+    return c => refs.has(c.owner) || c.createdBy === userEntityRef;
   }
 
   private seesHostDetails(caller: Caller): Promise<boolean> {

@@ -79,7 +79,17 @@ export class ClusterQueries {
           defaultKind: 'group',
         }),
     });
-    return { items: items.map(c => this.withAddons(c)), hostErrors };
+    const search = query.search?.toLowerCase();
+    return {
+      items: items
+        .map(c => this.withAddons(c))
+        .filter(
+          c =>
+            (!query.status || c.status === query.status) &&
+            (!search || c.name.toLowerCase().includes(search)),
+        ),
+      hostErrors,
+    };
   }
 
   /** A cluster from the cache, or NotFoundError; 503 when its host is down. */

@@ -427,6 +427,10 @@ export interface components {
     };
     ListClustersResponse: {
       items: components['schemas']['NestedCluster'][];
+      /** @description With limit, how many clusters the caller may read match the filters, over all pages */
+      totalItems?: number;
+      /** @description With limit, the cursor of the next page; absent on the last page */
+      nextCursor?: string;
       hostErrors: components['schemas']['HostError'][];
     };
     UserKubeconfig: {
@@ -549,6 +553,16 @@ export interface operations {
         owner?: string;
         /** @description Only clusters on this host */
         host?: string;
+        /** @description Only clusters in this status */
+        status?: components['schemas']['NestedClusterStatus'];
+        /** @description Only clusters whose name contains this text (case-insensitive) */
+        search?: string;
+        /** @description With true, only clusters owned by the caller or one of their groups, or created by the caller */
+        mine?: 'true' | 'false';
+        /** @description At most this many clusters (a number from 1 to 500), in host and name order; without it, all of them */
+        limit?: string;
+        /** @description The previous page's nextCursor: the page after it, with the same filters */
+        cursor?: string;
       };
       header?: never;
       path?: never;

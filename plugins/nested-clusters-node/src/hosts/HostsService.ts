@@ -45,6 +45,16 @@ export type NestedClusterEvent =
   | { type: 'changed'; cluster: NestedCluster; previous: NestedCluster }
   | { type: 'removed'; cluster: NestedCluster };
 
+/** The order of every cluster list: by host, then by name; pages follow it. */
+export function compareClusters(
+  a: { host: string; name: string },
+  b: { host: string; name: string },
+): number {
+  return a.host === b.host
+    ? a.name.localeCompare(b.name)
+    : a.host.localeCompare(b.host);
+}
+
 export interface ClusterQuery {
   host?: string;
   /** Entity ref of the component. */
@@ -228,11 +238,7 @@ export class DefaultNestedClustersHostsService
     } else {
       items = hosts.flatMap(h => h.cache.list());
     }
-    items.sort((a, b) =>
-      a.host === b.host
-        ? a.name.localeCompare(b.name)
-        : a.host.localeCompare(b.host),
-    );
+    items.sort(compareClusters);
     return { items, hostErrors };
   }
 

@@ -95,6 +95,40 @@ export const spec = {
             schema: { type: 'string', minLength: 1, maxLength: 253 },
             description: 'Only clusters on this host',
           },
+          {
+            name: 'status',
+            in: 'query',
+            schema: { $ref: '#/components/schemas/NestedClusterStatus' },
+            description: 'Only clusters in this status',
+          },
+          {
+            name: 'search',
+            in: 'query',
+            schema: { type: 'string', minLength: 1, maxLength: 63 },
+            description:
+              'Only clusters whose name contains this text (case-insensitive)',
+          },
+          {
+            name: 'mine',
+            in: 'query',
+            schema: { type: 'string', enum: ['true', 'false'] },
+            description:
+              'With true, only clusters owned by the caller or one of their groups, or created by the caller',
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'string', maxLength: 10 },
+            description:
+              'At most this many clusters (a number from 1 to 500), in host and name order; without it, all of them',
+          },
+          {
+            name: 'cursor',
+            in: 'query',
+            schema: { type: 'string', maxLength: 1024 },
+            description:
+              "The previous page's nextCursor: the page after it, with the same filters",
+          },
         ],
         responses: {
           '200': {
@@ -771,6 +805,16 @@ export const spec = {
           items: {
             type: 'array',
             items: { $ref: '#/components/schemas/NestedCluster' },
+          },
+          totalItems: {
+            type: 'integer',
+            description:
+              'With limit, how many clusters the caller may read match the filters, over all pages',
+          },
+          nextCursor: {
+            type: 'string',
+            description:
+              'With limit, the cursor of the next page; absent on the last page',
           },
           hostErrors: {
             type: 'array',
