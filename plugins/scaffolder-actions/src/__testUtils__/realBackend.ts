@@ -1,4 +1,4 @@
-import { AuthService } from '@backstage/backend-plugin-api';
+import { AuthService, BackendFeature } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { NestedClustersClient } from '@nested-clusters/plugin-nested-clusters-common';
 import { InstallerDelays } from '@nested-clusters/host-simulator';
@@ -28,6 +28,8 @@ export async function startActionsBackend(
   options: {
     clustersPerOwner?: number;
     delays?: Partial<InstallerDelays>;
+    /** The permission policy module; default: the example policy. */
+    policy?: BackendFeature;
   } = {},
 ) {
   const [host] = await startSimulators(['simulated'], {
@@ -37,6 +39,7 @@ export async function startActionsBackend(
   const harness = await startBackend({
     hosts: [{ ...host, maxClusters: 50 }],
     limits: { clustersPerOwner: options.clustersPerOwner ?? 50 },
+    policy: options.policy,
   });
   const requests: RecordedRequest[] = [];
   const api = new NestedClustersClient({

@@ -1,4 +1,12 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { nestedClusterReadPermission } from '@nested-clusters/plugin-nested-clusters-common';
+import { NestedClustersExamplePolicy } from '@nested-clusters/plugin-permission-backend-module-nested-clusters';
 import {
   createRunningCluster,
   eventually,
@@ -19,12 +27,42 @@ type Input = Ctx['input'];
 /* Against the real backend and a simulated host; see create.test.ts. */
 jest.setTimeout(60_000);
 
+/**
+ * The example policy, except that team-b's bob may read no nested cluster
+ * (the example policy lets everyone signed in read them).
+ */
+const bobReadsNothingPolicy = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'bob-reads-nothing-policy',
+  register(env) {
+    env.registerInit({
+      deps: {
+        policy: policyExtensionPoint,
+        auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
+      },
+      async init({ policy, auth, userInfo }) {
+        const example = new NestedClustersExamplePolicy(auth, userInfo);
+        policy.setPolicy({
+          async handle(request, user) {
+            return request.permission.name ===
+              nestedClusterReadPermission.name &&
+              user?.info.userEntityRef === 'user:default/bob'
+              ? { result: AuthorizeResult.DENY }
+              : example.handle(request, user);
+          },
+        });
+      },
+    });
+  },
+});
+
 describe('nested-clusters:wait', () => {
   let backend: ActionsBackend;
   let action: ReturnType<typeof createNestedClusterWaitAction>;
 
   beforeAll(async () => {
-    backend = await startActionsBackend();
+    backend = await startActionsBackend({ policy: bobReadsNothingPolicy });
     action = createNestedClusterWaitAction(backend.actionOptions);
   });
 
@@ -120,7 +158,7 @@ describe('nested-clusters:wait', () => {
 
   it('fails when the user may not read the cluster', async () => {
     expect((await create('wt-private')).status).toBe(202);
-    // bob is in team-b; the cluster belongs to guest.
+    // bob may read no cluster under this suite's policy.
     await expect(
       action.handler(
         context('wt-private', {}, initiatedBy('user:default/bob')).ctx,
