@@ -146,8 +146,37 @@ export interface Config {
       };
     }>;
     limits?: {
-      /** Clusters one owner (group or user) may have across all hosts. Default 5. */
+      /**
+       * Clusters one owner may have across all hosts. Default 5.
+       * @deprecated use perOwner.clusters (setting both is a config error)
+       */
       clustersPerOwner?: number;
+      /**
+       * What one owner (group or user) may have across all hosts, checked at
+       * create time: cluster count, and the CPU and memory their clusters'
+       * profiles request (control plane plus `policies.resourceQuota`). A
+       * create over a limit answers 429 naming it.
+       */
+      perOwner?: {
+        /** Clusters. Default 5. */
+        clusters?: number;
+        /** CPU as a Kubernetes quantity, e.g. 8 or 500m. Default: no limit. */
+        cpu?: string | number;
+        /** Memory as a Kubernetes quantity, e.g. 32Gi. Default: no limit. */
+        memory?: string;
+      };
+    };
+    /**
+     * Prices for the estimated saving of paused clusters (hours paused ×
+     * requested CPU and memory × price). Off when not set.
+     */
+    cost?: {
+      /** Price of one CPU for one hour. */
+      cpuHour: number;
+      /** Price of one GiB of memory for one hour. */
+      gibHour: number;
+      /** Shown with the amounts. Default USD. */
+      currency?: string;
     };
     expiry?: {
       /** How often expired clusters are deleted, e.g. 1m. Default 1m. */

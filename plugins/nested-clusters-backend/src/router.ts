@@ -106,6 +106,11 @@ export async function createRouter(
     res.json({ items: queries.listProfiles() });
   });
 
+  router.get('/usage', async (req, res) => {
+    const who = await caller(req);
+    res.json(queries.usage(await access.list(who, {})));
+  });
+
   router.get('/clusters', async (req, res) => {
     const who = await caller(req);
     res.json(await access.list(who, req.query));

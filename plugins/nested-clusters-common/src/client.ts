@@ -12,6 +12,7 @@ import {
   NestedCluster,
   ProfileSummary,
   RevokeAccessResponse,
+  UsageResponse,
   UserKubeconfig,
 } from './types';
 
@@ -26,6 +27,8 @@ export interface RequestOptions {
 export interface NestedClustersApi {
   listHosts(options?: RequestOptions): Promise<HostSummary[]>;
   listProfiles(options?: RequestOptions): Promise<ProfileSummary[]>;
+  /** Per owner: requests, usage, hours, limits and saving of the clusters the caller may read. */
+  getUsage(options?: RequestOptions): Promise<UsageResponse>;
   listClusters(
     query?: ListClustersQuery,
     options?: RequestOptions,
@@ -125,6 +128,11 @@ export class NestedClustersClient implements NestedClustersApi {
   async listProfiles(options?: RequestOptions): Promise<ProfileSummary[]> {
     const api = await this.api(options);
     return data(await api.GET('/profiles')).items;
+  }
+
+  async getUsage(options?: RequestOptions): Promise<UsageResponse> {
+    const api = await this.api(options);
+    return data(await api.GET('/usage'));
   }
 
   async listClusters(

@@ -11,3 +11,4 @@ export * from './entityRefs';
 export * from './permissions';
 export * from './client';
 export * from './signals';
+export * from './resources';

@@ -32,6 +32,17 @@ export type HostError = Schemas['HostError'];
 export type SleepSchedule = Schemas['SleepSchedule'];
 /** A cluster's sleep schedule and its next event. */
 export type ClusterSleep = Schemas['ClusterSleep'];
+/** CPU (millicores) and memory (bytes), as pods request them. */
+export type Resources = Schemas['Resources'];
+/** What a cluster's pods request on its host now. */
+export type ClusterUsage = Schemas['ClusterUsage'];
+/** Hours running and paused in the last 7 days. */
+export type ClusterHours = Schemas['ClusterHours'];
+/** One owner's clusters, requests, usage, limits and saving. */
+export type OwnerUsage = Schemas['OwnerUsage'];
+export type OwnerLimits = Schemas['OwnerLimits'];
+export type CostSettings = Schemas['CostSettings'];
+export type UsageResponse = Schemas['UsageResponse'];
 /** A kubeconfig of the caller's own ServiceAccount, with a short-lived token. */
 export type UserKubeconfig = Schemas['UserKubeconfig'];
 /** The ServiceAccounts (`<namespace>/<name>`) whose access was revoked. */

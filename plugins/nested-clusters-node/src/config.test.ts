@@ -34,6 +34,26 @@ describe('readNestedClustersConfig', () => {
     expect(config.expiry.frequency).toBe('1m');
   });
 
+  it('reads limits.perOwner as counts, millicores and bytes; clustersPerOwner still sets the count', () => {
+    expect(
+      read({
+        limits: { perOwner: { clusters: 3, cpu: '1500m', memory: '8Gi' } },
+      }).limits,
+    ).toEqual({
+      clustersPerOwner: 3,
+      perOwner: { clusters: 3, cpuMillicores: 1500, memoryBytes: 8 * 2 ** 30 },
+    });
+    expect(read({ limits: { clustersPerOwner: 2 } }).limits.perOwner).toEqual({
+      clusters: 2,
+    });
+    expect(read({}).cost).toBeUndefined();
+    expect(read({ cost: { cpuHour: 0.03, gibHour: 0.004 } }).cost).toEqual({
+      cpuHour: 0.03,
+      gibHour: 0.004,
+      currency: 'USD',
+    });
+  });
+
   it('accepts kubeconfig and inCluster auth', () => {
     const config = read({
       hosts: [
@@ -101,6 +121,15 @@ describe('readNestedClustersConfig', () => {
       { limits: { clustersPerOwner: -1 } },
       'nestedClusters.limits.clustersPerOwner',
     ],
+    [
+      { limits: { clustersPerOwner: 3, perOwner: { clusters: 4 } } },
+      'nestedClusters.limits.clustersPerOwner: set either limits.clustersPerOwner (the older key) or limits.perOwner.clusters, not both',
+    ],
+    [
+      { limits: { perOwner: { cpu: 'lots' } } },
+      'nestedClusters.limits.perOwner.cpu: expected a Kubernetes quantity',
+    ],
+    [{ cost: { cpuHour: -1, gibHour: 0 } }, 'nestedClusters.cost.cpuHour'],
   ])('rejects %j naming the key', (config, message) => {
     expect(() => read(config)).toThrow(message);
   });

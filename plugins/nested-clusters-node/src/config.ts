@@ -10,6 +10,7 @@ import {
   readManifestsFile,
 } from './addons';
 import { sleepScheduleSchema } from './sleep';
+import { cpuMillicores, memoryBytes, quantitySchema } from './usage';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -241,13 +242,68 @@ const profileSchema = z
     });
   });
 
+const clusterCount = z.number().int().min(0);
+
+/**
+ * `limits.perOwner: {clusters, cpu, memory}`; the older
+ * `limits.clustersPerOwner` still sets `clusters`, but not both at once.
+ * Parsed to counts, millicores and bytes; `clustersPerOwner` stays as the
+ * resolved cluster count for readers of the older key.
+ */
+const limitsSchema = z
+  .object({
+    clustersPerOwner: clusterCount.optional(),
+    perOwner: z
+      .object({
+        clusters: clusterCount.optional(),
+        cpu: quantitySchema.optional(),
+        memory: quantitySchema.optional(),
+      })
+      .default({}),
+  })
+  .default({ perOwner: {} })
+  .superRefine((limits, ctx) => {
+    if (
+      limits.clustersPerOwner !== undefined &&
+      limits.perOwner.clusters !== undefined
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clustersPerOwner'],
+        message:
+          'set either limits.clustersPerOwner (the older key) or limits.perOwner.clusters, not both',
+      });
+    }
+  })
+  .transform(({ clustersPerOwner, perOwner }) => {
+    const clusters = perOwner.clusters ?? clustersPerOwner ?? 5;
+    return {
+      clustersPerOwner: clusters,
+      perOwner: {
+        clusters,
+        ...(perOwner.cpu !== undefined
+          ? { cpuMillicores: cpuMillicores(perOwner.cpu) }
+          : {}),
+        ...(perOwner.memory !== undefined
+          ? { memoryBytes: memoryBytes(perOwner.memory) }
+          : {}),
+      },
+    };
+  });
+
 const nestedClustersSchema = z
   .object({
     hosts: z.array(hostSchema).default([]),
     profiles: z.array(profileSchema).default([]),
-    limits: z
-      .object({ clustersPerOwner: z.number().int().min(0).default(5) })
-      .default({ clustersPerOwner: 5 }),
+    limits: limitsSchema,
+    /** Prices a paused cluster's saving is estimated with; no estimate without them. */
+    cost: z
+      .object({
+        cpuHour: z.number().min(0),
+        gibHour: z.number().min(0),
+        currency: z.string().min(1).default('USD'),
+      })
+      .optional(),
     expiry: z
       .object({ frequency: duration.default('1m') })
       .default({ frequency: '1m' }),

@@ -117,3 +117,15 @@ export {
   type SleepEvent,
   type SleepSchedule,
 } from './sleep';
+export {
+  addResources,
+  hoursInWindow,
+  NO_RESOURCES,
+  parseQuantity,
+  parseResourcesAnnotation,
+  profileRequests,
+  recordPause,
+  USAGE_WINDOW_MS,
+  type PauseInterval,
+  type Resources,
+} from './usage';

@@ -33,6 +33,38 @@ function value<T extends JsonValue>(
   return typeof v === typeof fallback ? (v as T) : fallback;
 }
 
+/** `chart/values.yaml` defaults: `controlPlane.statefulSet.resources`. */
+const SYNCER_RESOURCES: JsonObject = {
+  limits: { 'ephemeral-storage': '8Gi', memory: '2Gi' },
+  requests: { 'ephemeral-storage': '400Mi', cpu: '200m', memory: '256Mi' },
+};
+
+/** `chart/values.yaml` defaults: `controlPlane.distro.k8s.resources` (the init container). */
+const K8S_INIT_RESOURCES: JsonObject = {
+  limits: { cpu: '100m', memory: '256Mi' },
+  requests: { cpu: '40m', memory: '64Mi' },
+};
+
+/** Container resources at `path` over the chart's defaults, merged per key as Helm merges values. */
+function valueOr(
+  values: JsonObject,
+  path: string,
+  defaults: JsonObject,
+): JsonObject {
+  const given = objectAt(values, path);
+  const merged: JsonObject = {};
+  for (const key of new Set([
+    ...Object.keys(defaults),
+    ...Object.keys(given),
+  ])) {
+    const a = defaults[key];
+    const b = given[key];
+    merged[key] =
+      isJsonObject(a) && isJsonObject(b) ? { ...a, ...b } : b ?? a ?? null;
+  }
+  return merged;
+}
+
 function objectAt(values: JsonObject, path: string): JsonObject {
   const v = getPath(values, path);
   return isJsonObject(v) ? v : {};
@@ -420,6 +452,11 @@ function statefulSet(
               volumeMounts: [{ mountPath: '/binaries', name: 'binaries' }],
               command: ['cp'],
               args: ['-r', '/kubernetes/.', '/binaries/'],
+              resources: valueOr(
+                values,
+                'controlPlane.distro.k8s.resources',
+                K8S_INIT_RESOURCES,
+              ),
             },
           ],
           enableServiceLinks: true,
@@ -431,6 +468,11 @@ function statefulSet(
                 httpGet: { path: '/readyz', port: 8443, scheme: 'HTTPS' },
               },
               env: [{ name: 'VCLUSTER_NAME', value: name }],
+              resources: valueOr(
+                values,
+                'controlPlane.statefulSet.resources',
+                SYNCER_RESOURCES,
+              ),
               volumeMounts: [
                 { name: 'data', mountPath: '/data' },
                 { name: 'binaries', mountPath: '/binaries' },

@@ -75,6 +75,9 @@ export class PodSyncer {
       return;
     }
     const service = api.tryGet(kinds.service, this.namespace, this.name);
+    // Like pkg/controllers/resources/pods/translate/translator.go Translate:
+    // the host pod starts as a deep copy of the virtual one, so each
+    // container's resources (requests, limits) reach the host unchanged.
     const spec = deepClone(field(virtual, 'spec'));
     delete spec.nodeName;
     const pod: KubeObject = {

@@ -19,6 +19,7 @@ import {
   PAUSED_ANNOTATION,
   PAUSED_DATE_ANNOTATION,
   PAUSED_REPLICAS_ANNOTATION,
+  recordPause,
   reduceNamespace,
   sleepAnnotation,
 } from '@nested-clusters/plugin-nested-clusters-node';
@@ -160,17 +161,30 @@ export class ClusterCommands {
       cluster.namespace,
       cluster.name,
     );
+    const previous = current.metadata?.annotations ?? {};
     const saved = Number.parseInt(
-      current.metadata?.annotations?.[PAUSED_REPLICAS_ANNOTATION] ?? '',
+      previous[PAUSED_REPLICAS_ANNOTATION] ?? '',
       10,
     );
+    const now = new Date();
+    const pausedAt = previous[PAUSED_DATE_ANNOTATION];
     await host.client.mergePatch(statefulSetRef(cluster), {
       metadata: {
         annotations: {
           [PAUSED_ANNOTATION]: null,
           [PAUSED_REPLICAS_ANNOTATION]: null,
           [PAUSED_DATE_ANNOTATION]: null,
-          [ANNOTATIONS.resumedAt]: new Date().toISOString(),
+          // The CLI drops the pause date: keep the pause for the hours paused.
+          ...(pausedAt
+            ? {
+                [ANNOTATIONS.pauses]: recordPause(
+                  previous[ANNOTATIONS.pauses],
+                  { from: pausedAt, to: now.toISOString() },
+                  now,
+                ),
+              }
+            : {}),
+          [ANNOTATIONS.resumedAt]: now.toISOString(),
           [ANNOTATIONS.sleptBySchedule]: null,
           ...annotations,
         },
@@ -307,6 +321,8 @@ function namespaceManifest(plan: CreatePlan): KubernetesObject {
   if (plan.sleep) {
     annotations[ANNOTATIONS.sleep] = sleepAnnotation(plan.sleep);
   }
+  // Owners' limits count what the profile requested when it was created.
+  annotations[ANNOTATIONS.requests] = JSON.stringify(plan.requests);
   // Later changes to the profile's add-ons leave this cluster as it was made.
   const addons = addonsAnnotation(plan.profile.addons);
   if (addons) {

@@ -6,15 +6,18 @@ import {
   NestedCluster,
   normalizeEntityRef,
   ProfileSummary,
+  UsageResponse,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import {
   addonSummary,
   Host,
+  hoursInWindow,
   NestedClustersHostsService,
   nextSleepEvent,
 } from '@nested-clusters/plugin-nested-clusters-node';
 import { AddonStatusTracker } from './AddonStatusTracker';
 import { Clock } from './clock';
+import { usageReport } from './UsageReport';
 
 /** A create submits its installer within seconds; one stuck this long was cut off. */
 const ABANDONED_CREATE_AFTER_MS = 10 * 60_000;
@@ -104,9 +107,16 @@ export class ClusterQueries {
   }
 
   private withAddons(cluster: NestedCluster): NestedCluster {
-    return this.withNextSleep(
-      this.addons ? this.addons.withAddons(cluster) : cluster,
+    return this.withHours(
+      this.withNextSleep(
+        this.addons ? this.addons.withAddons(cluster) : cluster,
+      ),
     );
+  }
+
+  /** Hours running and paused of the last 7 days, counted at read time. */
+  private withHours(cluster: NestedCluster): NestedCluster {
+    return { ...cluster, hours: hoursInWindow(cluster, this.clock.now()) };
   }
 
   /** The schedule's next event, counted at read time (the cache holds no times to come). */
@@ -122,6 +132,11 @@ export class ClusterQueries {
           },
         }
       : cluster;
+  }
+
+  /** Per owner: requests, usage, hours, limits and saving of these clusters. */
+  usage(readable: ListClustersResponse): UsageResponse {
+    return usageReport(this.hosts.config, readable);
   }
 
   /** Clusters whose expires-at has passed, on hosts that can be reached. */

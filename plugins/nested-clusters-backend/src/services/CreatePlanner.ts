@@ -24,7 +24,13 @@ import {
 import { ClusterOwnership } from '../permissions/ClusterOwnership';
 import { ClusterQueries } from './ClusterQueries';
 import { QuotaExceededError } from './errors';
-import { SleepSchedule } from '@nested-clusters/plugin-nested-clusters-node';
+import {
+  NO_RESOURCES,
+  profileRequests,
+  Resources,
+  SleepSchedule,
+} from '@nested-clusters/plugin-nested-clusters-node';
+import { checkOwnerLimits } from './ownerLimits';
 import { sleepChoice } from './sleepChoice';
 
 /** A validated create request: everything needed to create, nothing created yet. */
@@ -39,6 +45,8 @@ export interface CreatePlan {
   expiresAt: Date;
   /** When the cluster sleeps and wakes: the owner's choice or the profile's. */
   sleep?: SleepSchedule;
+  /** What one cluster of its profile requests on the host. */
+  requests: Resources;
 }
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
@@ -84,7 +92,8 @@ export class CreatePlanner {
       owner: request.owner,
       componentOwner: component && componentOwner(component.entity),
     });
-    await this.checkOwnerQuota(owner);
+    const requests = profileRequests(profile.values);
+    await this.checkOwnerQuota(owner, requests);
     const host = requestedHost ?? this.leastLoadedHost(request.name);
     await this.checkHostHasRoom(host, request.name);
     return {
@@ -97,6 +106,7 @@ export class CreatePlanner {
       createdBy: credentials.principal.userEntityRef,
       expiresAt: new Date(Date.now() + ttlMs),
       ...(sleep ? { sleep } : {}),
+      requests,
     };
   }
 
@@ -132,14 +142,18 @@ export class CreatePlanner {
     return { ref, entity };
   }
 
-  private async checkOwnerQuota(owner: string): Promise<void> {
-    const count = (await this.hosts.listClusters({ owner })).items.length;
-    const limit = this.hosts.config.limits.clustersPerOwner;
-    if (count >= limit) {
-      throw new QuotaExceededError(
-        `owner ${owner} already has ${count} nested clusters; the limit is ${limit}`,
-      );
-    }
+  /** A first check from the cache; QuotaGuard decides after the namespace exists. */
+  private async checkOwnerQuota(
+    owner: string,
+    requests: Resources,
+  ): Promise<void> {
+    const { items } = await this.hosts.listClusters({ owner });
+    checkOwnerLimits(
+      owner,
+      items.map(c => c.requests ?? NO_RESOURCES),
+      requests,
+      this.hosts.config.limits.perOwner,
+    );
   }
 
   /** The healthy host with the most free capacity. */

@@ -4,8 +4,12 @@ import {
   Host,
   MANAGED_SELECTOR,
   NestedClustersHostsService,
+  NO_RESOURCES,
+  parseResourcesAnnotation,
+  Resources,
 } from '@nested-clusters/plugin-nested-clusters-node';
 import { QuotaExceededError } from './errors';
+import { checkOwnerLimits } from './ownerLimits';
 
 /**
  * The host's resourceVersion of a namespace when it was created. Later
@@ -18,7 +22,7 @@ export const CREATED_REVISION_ANNOTATION =
 const LEGACY_AGE_MS = 60_000;
 
 /**
- * Makes `maxClusters` and `clustersPerOwner` hold under any number of
+ * Makes `maxClusters` and `limits.perOwner` (clusters, CPU, memory) hold under any number of
  * parallel creates, on any number of backend replicas, with the host as the
  * only state. Each create first creates its namespace, then reads a fresh
  * list of the managed namespaces from the host (no cache) and keeps its
@@ -48,7 +52,6 @@ export class QuotaGuard {
       );
     }
 
-    const limit = this.hosts.config.limits.clustersPerOwner;
     // Other hosts have their own revisions, so their clusters of this owner
     // all count: a race across hosts may refuse both, never admit both.
     const elsewhere = await Promise.all(
@@ -59,12 +62,14 @@ export class QuotaGuard {
     );
     const owned = [...before, ...elsewhere.flat()].filter(
       ns => ns.metadata?.annotations?.[ANNOTATIONS.owner] === owner,
-    ).length;
-    if (owned >= limit) {
-      throw new QuotaExceededError(
-        `owner ${owner} already has ${owned} nested clusters; the limit is ${limit}`,
-      );
-    }
+    );
+    // CPU and memory count in the same order as clusters do.
+    checkOwnerLimits(
+      owner,
+      owned.map(requestsOf),
+      requestsOf(created),
+      this.hosts.config.limits.perOwner,
+    );
 
     await host.client.mergePatch(
       { apiVersion: 'v1', kind: 'Namespace', name: created.metadata!.name! },
@@ -81,6 +86,15 @@ export class QuotaGuard {
     );
     return list.items.filter(ns => !ns.metadata?.deletionTimestamp);
   }
+}
+
+/** What a cluster's profile requested, as recorded on its namespace. */
+function requestsOf(ns: KubernetesObject): Resources {
+  return (
+    parseResourcesAnnotation(
+      ns.metadata?.annotations?.[ANNOTATIONS.requests],
+    ) ?? NO_RESOURCES
+  );
 }
 
 function isBefore(

@@ -231,6 +231,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per owner: clusters, requested and used CPU and memory, hours running and paused in the last 7 days, the limits, and (with nestedClusters.cost) the estimated saving; over the clusters the caller may read. */
+    get: operations['getUsage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -310,6 +327,69 @@ export interface components {
       /** @description What vcluster deploys inside the cluster, as its profile said at creation, and how far it got. */
       addons?: components['schemas']['AddonStatus'][];
       sleep?: components['schemas']['ClusterSleep'];
+      usage?: components['schemas']['ClusterUsage'];
+      /** @description What its profile requests on the host (control plane plus the ResourceQuota's requests), as recorded at creation; owners' CPU and memory limits count this */
+      requests?: components['schemas']['Resources'];
+      /**
+       * Format: date-time
+       * @description Since when it is paused (the vcluster CLI's loft.sh/paused-date)
+       */
+      pausedAt?: string;
+      /** @description Its finished pauses of the last 7 days that the portal resumed */
+      pauses?: components['schemas']['PauseInterval'][];
+      hours?: components['schemas']['ClusterHours'];
+    };
+    /** @description CPU and memory, as pods request them */
+    Resources: {
+      cpuMillicores: number;
+      memoryBytes: number;
+    };
+    /** @description What the cluster requests on its host now, from the watch cache: its control plane's pods plus the pods synced from inside it (label vcluster.loft.sh/managed-by). */
+    ClusterUsage: components['schemas']['Resources'] & {
+      /** @description Pods synced from inside the cluster */
+      pods: number;
+    };
+    PauseInterval: {
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+    };
+    /** @description Hours running and paused in the last 7 days (or since creation) */
+    ClusterHours: {
+      running: number;
+      paused: number;
+    };
+    /** @description limits.perOwner; CPU and memory only when configured */
+    OwnerLimits: {
+      clusters: number;
+      cpuMillicores?: number;
+      memoryBytes?: number;
+    };
+    /** @description One owner's clusters that the caller may read, added up */
+    OwnerUsage: {
+      /** @description Entity ref of the owner */
+      owner: string;
+      clusters: number;
+      /** @description What its clusters' profiles request (what the limits count) */
+      requests: components['schemas']['Resources'];
+      /** @description What its clusters' pods request on the hosts now */
+      usage: components['schemas']['Resources'];
+      hours: components['schemas']['ClusterHours'];
+      limits: components['schemas']['OwnerLimits'];
+      /** @description Estimated saving of the last 7 days in cost.currency: hours paused × requests × cost's prices; only when nestedClusters.cost is configured */
+      saving?: number;
+    };
+    /** @description nestedClusters.cost, the prices a saving is estimated with */
+    CostSettings: {
+      cpuHour: number;
+      gibHour: number;
+      currency: string;
+    };
+    UsageResponse: {
+      owners: components['schemas']['OwnerUsage'][];
+      cost?: components['schemas']['CostSettings'];
+      hostErrors: components['schemas']['HostError'][];
     };
     /** @description When a cluster is paused and resumed, in the shape of vCluster's sleep.auto: two cron expressions (5 fields) in an IANA time zone. */
     SleepSchedule: {
@@ -900,6 +980,28 @@ export interface operations {
       403: components['responses']['Error'];
       404: components['responses']['Error'];
       503: components['responses']['Error'];
+      default: components['responses']['Error'];
+    };
+  };
+  getUsage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Usage per owner. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsageResponse'];
+        };
+      };
+      401: components['responses']['Error'];
       default: components['responses']['Error'];
     };
   };

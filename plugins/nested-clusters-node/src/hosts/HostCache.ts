@@ -14,8 +14,10 @@ import {
   NamespaceRecord,
   PodRecord,
   StatefulSetRecord,
+  SyncedPodRecord,
 } from './records';
-import { namespaces, pods, statefulSets } from './resources';
+import { namespaces, pods, statefulSets, syncedPods } from './resources';
+import { addResources, NO_RESOURCES } from '../usage';
 import { Backoff, ResourceWatcher } from './ResourceWatcher';
 import { DerivedStatus, deriveStatus } from './status';
 import { UnmanagedVclusters } from './unmanaged';
@@ -42,6 +44,7 @@ export class HostCache {
   private readonly namespaceWatcher: ResourceWatcher<NamespaceRecord>;
   private readonly stsWatcher: ResourceWatcher<StatefulSetRecord>;
   private readonly podWatcher: ResourceWatcher<PodRecord>;
+  private readonly syncedPodWatcher: ResourceWatcher<SyncedPodRecord>;
   private readonly installerWatcher: ResourceWatcher<InstallerRecord>;
   private readonly watchers: ResourceWatcher<unknown>[];
   private readonly clusters = new Map<string, NestedCluster>();
@@ -76,12 +79,14 @@ export class HostCache {
     this.namespaceWatcher = watcher(namespaces(client));
     this.stsWatcher = watcher(statefulSets(client));
     this.podWatcher = watcher(pods(client));
+    this.syncedPodWatcher = watcher(syncedPods(client));
     this.installerWatcher = watcher(installer.watchedResource(client));
     this.secretWatcher = watcher(kubeconfigSecrets(client, installer));
     this.watchers = [
       this.namespaceWatcher,
       this.stsWatcher,
       this.podWatcher,
+      this.syncedPodWatcher,
       this.installerWatcher,
       this.secretWatcher,
     ];
@@ -270,12 +275,23 @@ export class HostCache {
         )}${derived.progress ? ` (stuck at: ${derived.progress.step})` : ''}`,
       };
     }
+    const synced = [
+      ...(this.syncedPodWatcher.byNamespace.get(ns.name)?.values() ?? []),
+    ].filter(p => p.release === name);
     return describeCluster({
       host: this.host.name,
       installer: this.host.installer,
       namespace: ns,
       derived,
       statefulSet: sts,
+      // Requests on the host: the control plane's pods and the synced ones.
+      usage: {
+        ...[
+          ...clusterPods.map(p => p.requests ?? NO_RESOURCES),
+          ...synced,
+        ].reduce(addResources, NO_RESOURCES),
+        pods: synced.length,
+      },
     });
   }
 }

@@ -4,7 +4,17 @@ import {
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { parseAddonsAnnotation } from '../addons';
 import { parseSleepAnnotation } from '../sleep';
-import { ANNOTATIONS, NamespaceRecord, StatefulSetRecord } from './records';
+import {
+  parsePausesAnnotation,
+  parseResourcesAnnotation,
+  Resources,
+} from '../usage';
+import {
+  ANNOTATIONS,
+  NamespaceRecord,
+  PAUSED_DATE_ANNOTATION,
+  StatefulSetRecord,
+} from './records';
 import { DerivedStatus } from './status';
 
 /**
@@ -19,6 +29,8 @@ export function describeCluster(options: {
   namespace: NamespaceRecord;
   derived: DerivedStatus;
   statefulSet?: StatefulSetRecord;
+  /** What its pods request on the host now; none before its pods are watched. */
+  usage?: Resources & { pods: number };
 }): NestedCluster {
   const { namespace: ns, derived, statefulSet } = options;
   const a = ns.annotations;
@@ -50,6 +62,21 @@ export function describeCluster(options: {
   const sleep = parseSleepAnnotation(a[ANNOTATIONS.sleep]);
   if (sleep) {
     cluster.sleep = sleep;
+  }
+  if (options.usage) {
+    cluster.usage = options.usage;
+  }
+  const requests = parseResourcesAnnotation(a[ANNOTATIONS.requests]);
+  if (requests) {
+    cluster.requests = requests;
+  }
+  const sts = statefulSet?.annotations ?? {};
+  if (sts[PAUSED_DATE_ANNOTATION]) {
+    cluster.pausedAt = sts[PAUSED_DATE_ANNOTATION];
+  }
+  const pauses = parsePausesAnnotation(sts[ANNOTATIONS.pauses]);
+  if (pauses.length) {
+    cluster.pauses = pauses;
   }
   if (statefulSet?.kubernetesVersion) {
     cluster.kubernetesVersion = statefulSet.kubernetesVersion;

@@ -3,6 +3,7 @@
  * typed LIST calls (dates as Date) and from WATCH (dates as strings), so every
  * reader here accepts both.
  */
+import { podRequests, Resources } from '../usage';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'backstage-nested-clusters';
@@ -29,6 +30,10 @@ export const ANNOTATIONS = {
   sleptBySchedule: `${ANNOTATION_PREFIX}slept-by-schedule`,
   /** On the StatefulSet: the last schedule event applied, so none is applied twice. */
   sleepEvent: `${ANNOTATION_PREFIX}sleep-event`,
+  /** On the namespace: what the cluster's profile requests (JSON Resources), counted by owners' limits. */
+  requests: `${ANNOTATION_PREFIX}requests`,
+  /** On the StatefulSet: the portal's finished pauses of the last 7 days (JSON). */
+  pauses: `${ANNOTATION_PREFIX}pauses`,
 } as const;
 
 /** The vcluster CLI's pause annotations (pkg/lifecycle). */
@@ -64,6 +69,18 @@ export interface PodRecord {
   ready: boolean;
   /** A waiting or init failure that will not heal by itself. */
   failure?: string;
+  /** What the control-plane pod requests. */
+  requests?: Resources;
+}
+
+/** The label vcluster's syncer puts on the host pods of a nested cluster's pods. */
+export const SYNCED_BY_LABEL = 'vcluster.loft.sh/managed-by';
+
+/** A pod synced from inside a nested cluster: only whose it is and what it requests. */
+export interface SyncedPodRecord extends Resources {
+  namespace: string;
+  /** The vcluster that synced it (label vcluster.loft.sh/managed-by). */
+  release: string;
 }
 
 export type InstallerState = 'pending' | 'done' | 'failed';
@@ -169,7 +186,7 @@ interface ContainerStatus {
 }
 
 export function reducePod(object: unknown): PodRecord | undefined {
-  const { metadata, status } = object as RawObject;
+  const { metadata, spec, status } = object as RawObject;
   const release = metadata?.labels?.release;
   if (!metadata?.namespace || !release) {
     return undefined;
@@ -196,7 +213,23 @@ export function reducePod(object: unknown): PodRecord | undefined {
     release,
     ready: conditions.some(c => c.type === 'Ready' && c.status === 'True'),
     failure,
+    requests: podRequests(spec),
   };
+}
+
+/** Finished pods request nothing any more (the scheduler skips them). */
+export function reduceSyncedPod(object: unknown): SyncedPodRecord | undefined {
+  const { metadata, spec, status } = object as RawObject;
+  const release = metadata?.labels?.[SYNCED_BY_LABEL];
+  if (
+    !metadata?.namespace ||
+    !release ||
+    status?.phase === 'Succeeded' ||
+    status?.phase === 'Failed'
+  ) {
+    return undefined;
+  }
+  return { namespace: metadata.namespace, release, ...podRequests(spec) };
 }
 
 export interface Condition {

@@ -6,7 +6,10 @@ import {
   reduceNamespace,
   reducePod,
   reduceStatefulSet,
+  reduceSyncedPod,
   StatefulSetRecord,
+  SYNCED_BY_LABEL,
+  SyncedPodRecord,
 } from './records';
 import { ListPage, WatchedResource } from './ResourceWatcher';
 
@@ -83,6 +86,29 @@ export function pods(client: HostClient): WatchedResource<PodRecord> {
         }),
       ),
     reduce: reducePod,
+  };
+}
+
+/**
+ * Pods vcluster's syncer created on the host for pods inside nested clusters
+ * (label vcluster.loft.sh/managed-by): only their requests are kept.
+ */
+export function syncedPods(
+  client: HostClient,
+): WatchedResource<SyncedPodRecord> {
+  return {
+    name: 'synced pods',
+    path: '/api/v1/pods',
+    labelSelector: SYNCED_BY_LABEL,
+    list: async ({ labelSelector, limit, continueToken }) =>
+      page(
+        await client.core.listPodForAllNamespaces({
+          labelSelector,
+          limit,
+          _continue: continueToken,
+        }),
+      ),
+    reduce: reduceSyncedPod,
   };
 }
 

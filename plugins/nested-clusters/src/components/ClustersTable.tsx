@@ -10,6 +10,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
 import { ClusterActions, Notice } from './ClusterActions';
 import { ClusterStatus, ExpiresIn } from './ClusterStatus';
+import { ClusterUsage, NextSleep } from './ClusterUsage';
 import { clusterKey } from './clusterUtils';
 
 export interface ClustersTableProps {
@@ -48,6 +49,7 @@ export function ClustersTable(props: ClustersTableProps) {
             <TableCell>Status</TableCell>
             <TableCell>Kubernetes</TableCell>
             <TableCell>Expires in</TableCell>
+            <TableCell>Usage</TableCell>
             {showOwnership && <TableCell>Owner</TableCell>}
             {showOwnership && <TableCell>Component</TableCell>}
             <TableCell>Actions</TableCell>
@@ -72,10 +74,14 @@ export function ClustersTable(props: ClustersTableProps) {
               </TableCell>
               <TableCell>
                 <ClusterStatus cluster={cluster} />
+                <NextSleep cluster={cluster} />
               </TableCell>
               <TableCell>{cluster.kubernetesVersion ?? '—'}</TableCell>
               <TableCell>
                 <ExpiresIn expiresAt={cluster.expiresAt} />
+              </TableCell>
+              <TableCell>
+                <ClusterUsage cluster={cluster} />
               </TableCell>
               {showOwnership && (
                 <TableCell>

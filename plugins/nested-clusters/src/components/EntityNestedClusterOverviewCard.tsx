@@ -20,6 +20,7 @@ import { ReactNode, useState } from 'react';
 import { ClusterActions, Notice } from './ClusterActions';
 import { NoticeLine } from './ClusterNotices';
 import { ClusterStatus, ExpiresIn } from './ClusterStatus';
+import { ClusterUsage, NextSleep } from './ClusterUsage';
 import { errorReason } from './clusterUtils';
 import { useCluster } from './useClusters';
 
@@ -40,6 +41,10 @@ function ClusterFacts({ cluster }: { cluster: NestedCluster }) {
       <TableBody>
         <Fact label="Status">
           <ClusterStatus cluster={cluster} />
+          <NextSleep cluster={cluster} />
+        </Fact>
+        <Fact label="Usage">
+          <ClusterUsage cluster={cluster} />
         </Fact>
         <Fact label="Kubernetes">{cluster.kubernetesVersion ?? '—'}</Fact>
         <Fact label="vcluster">{cluster.vclusterVersion ?? '—'}</Fact>

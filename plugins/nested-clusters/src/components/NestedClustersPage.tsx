@@ -23,6 +23,7 @@ import { HostErrors, NoticeLine } from './ClusterNotices';
 import { ClustersTable } from './ClustersTable';
 import { HostsTable } from './HostsTable';
 import { NewClusterButton } from './NewClusterButton';
+import { OwnerUsageTable } from './OwnerUsage';
 import { useClusters } from './useClusters';
 
 // Select values; a non-empty value keeps the label above the field.
@@ -188,6 +189,11 @@ export function NestedClustersPageContent(props: NestedClustersPageProps) {
           action={<NewClusterButton templateRef={props.templateRef} />}
         >
           <ClustersSection />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Usage per owner">
+          <OwnerUsageTable />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>

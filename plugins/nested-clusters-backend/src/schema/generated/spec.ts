@@ -430,6 +430,25 @@ export const spec = {
         },
       },
     },
+    '/usage': {
+      get: {
+        operationId: 'getUsage',
+        summary:
+          'Per owner: clusters, requested and used CPU and memory, hours running and paused in the last 7 days, the limits, and (with nestedClusters.cost) the estimated saving; over the clusters the caller may read.\n',
+        responses: {
+          '200': {
+            description: 'Usage per owner.',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/UsageResponse' },
+              },
+            },
+          },
+          '401': { $ref: '#/components/responses/Error' },
+          default: { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
   },
   components: {
     securitySchemes: { BackstageToken: { type: 'http', scheme: 'bearer' } },
@@ -593,6 +612,132 @@ export const spec = {
             items: { $ref: '#/components/schemas/AddonStatus' },
           },
           sleep: { $ref: '#/components/schemas/ClusterSleep' },
+          usage: { $ref: '#/components/schemas/ClusterUsage' },
+          requests: {
+            allOf: [{ $ref: '#/components/schemas/Resources' }],
+            description:
+              "What its profile requests on the host (control plane plus the ResourceQuota's requests), as recorded at creation; owners' CPU and memory limits count this",
+          },
+          pausedAt: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              "Since when it is paused (the vcluster CLI's loft.sh/paused-date)",
+          },
+          pauses: {
+            type: 'array',
+            description:
+              'Its finished pauses of the last 7 days that the portal resumed',
+            items: { $ref: '#/components/schemas/PauseInterval' },
+          },
+          hours: { $ref: '#/components/schemas/ClusterHours' },
+        },
+      },
+      Resources: {
+        type: 'object',
+        description: 'CPU and memory, as pods request them',
+        required: ['cpuMillicores', 'memoryBytes'],
+        properties: {
+          cpuMillicores: { type: 'integer', minimum: 0 },
+          memoryBytes: { type: 'integer', minimum: 0 },
+        },
+      },
+      ClusterUsage: {
+        description:
+          "What the cluster requests on its host now, from the watch cache: its control plane's pods plus the pods synced from inside it (label vcluster.loft.sh/managed-by).\n",
+        allOf: [
+          { $ref: '#/components/schemas/Resources' },
+          {
+            type: 'object',
+            required: ['pods'],
+            properties: {
+              pods: {
+                type: 'integer',
+                minimum: 0,
+                description: 'Pods synced from inside the cluster',
+              },
+            },
+          },
+        ],
+      },
+      PauseInterval: {
+        type: 'object',
+        required: ['from', 'to'],
+        properties: {
+          from: { type: 'string', format: 'date-time' },
+          to: { type: 'string', format: 'date-time' },
+        },
+      },
+      ClusterHours: {
+        type: 'object',
+        description:
+          'Hours running and paused in the last 7 days (or since creation)',
+        required: ['running', 'paused'],
+        properties: {
+          running: { type: 'number', minimum: 0 },
+          paused: { type: 'number', minimum: 0 },
+        },
+      },
+      OwnerLimits: {
+        type: 'object',
+        description: 'limits.perOwner; CPU and memory only when configured',
+        required: ['clusters'],
+        properties: {
+          clusters: { type: 'integer', minimum: 0 },
+          cpuMillicores: { type: 'integer', minimum: 0 },
+          memoryBytes: { type: 'integer', minimum: 0 },
+        },
+      },
+      OwnerUsage: {
+        type: 'object',
+        description: "One owner's clusters that the caller may read, added up",
+        required: ['owner', 'clusters', 'requests', 'usage', 'hours', 'limits'],
+        properties: {
+          owner: { type: 'string', description: 'Entity ref of the owner' },
+          clusters: { type: 'integer', minimum: 0 },
+          requests: {
+            allOf: [{ $ref: '#/components/schemas/Resources' }],
+            description:
+              "What its clusters' profiles request (what the limits count)",
+          },
+          usage: {
+            allOf: [{ $ref: '#/components/schemas/Resources' }],
+            description: "What its clusters' pods request on the hosts now",
+          },
+          hours: { $ref: '#/components/schemas/ClusterHours' },
+          limits: { $ref: '#/components/schemas/OwnerLimits' },
+          saving: {
+            type: 'number',
+            minimum: 0,
+            description:
+              "Estimated saving of the last 7 days in cost.currency: hours paused × requests × cost's prices; only when nestedClusters.cost is configured",
+          },
+        },
+      },
+      CostSettings: {
+        type: 'object',
+        description:
+          'nestedClusters.cost, the prices a saving is estimated with',
+        required: ['cpuHour', 'gibHour', 'currency'],
+        properties: {
+          cpuHour: { type: 'number', minimum: 0 },
+          gibHour: { type: 'number', minimum: 0 },
+          currency: { type: 'string' },
+        },
+      },
+      UsageResponse: {
+        type: 'object',
+        required: ['owners', 'hostErrors'],
+        properties: {
+          owners: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/OwnerUsage' },
+          },
+          cost: { $ref: '#/components/schemas/CostSettings' },
+          hostErrors: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/HostError' },
+          },
         },
       },
       SleepSchedule: {

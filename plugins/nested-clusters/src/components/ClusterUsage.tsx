@@ -1,0 +1,64 @@
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import {
+  formatResources,
+  NestedCluster,
+} from '@nested-clusters/plugin-nested-clusters-common';
+import { formatDuration } from './clusterUtils';
+
+/** Hours with at most one decimal, e.g. `12.5h`. */
+export function formatHours(hours: number): string {
+  return `${Math.round(hours * 10) / 10}h`;
+}
+
+/**
+ * What the cluster's pods request on the host now, compactly, with its
+ * synced pods and the hours running against paused of the last 7 days.
+ */
+export function ClusterUsage({ cluster }: { cluster: NestedCluster }) {
+  const { usage, hours } = cluster;
+  if (!usage) {
+    return <>—</>;
+  }
+  return (
+    <Tooltip title="Requested on the host by the control plane and the cluster's pods; hours running / paused in the last 7 days">
+      <span>
+        {formatResources(usage)}
+        <Typography variant="caption" color="textSecondary" display="block">
+          {usage.pods} pod{usage.pods === 1 ? '' : 's'}
+          {hours &&
+            ` · ${formatHours(hours.running)} up / ${formatHours(
+              hours.paused,
+            )} paused (7d)`}
+        </Typography>
+      </span>
+    </Tooltip>
+  );
+}
+
+/** The sleep schedule's next event: "sleeps in 3h 20m" or "wakes in 9h". */
+export function NextSleep({
+  cluster,
+  now = Date.now(),
+}: {
+  cluster: NestedCluster;
+  now?: number;
+}) {
+  const next = cluster.sleep?.next;
+  if (!next) {
+    return null;
+  }
+  const at = new Date(next.at);
+  const verb = next.action === 'sleep' ? 'sleeps' : 'wakes';
+  return (
+    <Tooltip
+      title={`${at.toLocaleString()} (schedule ${
+        cluster.sleep!.schedule
+      }, wake-up ${cluster.sleep!.wakeup}, ${cluster.sleep!.timezone})`}
+    >
+      <Typography variant="caption" color="textSecondary" display="block">
+        {verb} in {formatDuration(at.getTime() - now)}
+      </Typography>
+    </Tooltip>
+  );
+}
