@@ -87,7 +87,7 @@ describe('nested-clusters:delete', () => {
     backend.requests.length = 0;
 
     await action.handler(context('del-started').ctx);
-    expect(backend.requests.map(r => r.method)).toEqual(['DELETE', 'GET']);
+    expect(backend.requests.map(r => r.method)).toEqual(['DELETE']);
   });
 
   it("surfaces the backend's refusal", async () => {
