@@ -7,6 +7,7 @@ import {
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -87,6 +88,53 @@ async function choose(filter: string, option: string) {
   await userEvent.click(await screen.findByRole('option', { name: option }));
 }
 
+/**
+ * The list API as the backend answers it: filtered (mine for the signed-in
+ * guest of team-a), then one page after the cursor. Records every query.
+ */
+function servePages(all: NestedCluster[]) {
+  const queries: URLSearchParams[] = [];
+  const mine = new Set(['user:default/guest', 'group:default/team-a']);
+  const sorted = [...all].sort((a, b) =>
+    `${a.host}/${a.name}`.localeCompare(`${b.host}/${b.name}`),
+  );
+  server.use(
+    http.get('*/api/nested-clusters/clusters', ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      queries.push(query);
+      const search = query.get('search')?.toLowerCase();
+      const matching = sorted.filter(
+        c =>
+          (query.get('mine') !== 'true' ||
+            mine.has(c.owner) ||
+            mine.has(c.createdBy)) &&
+          (query.get('owner') ?? c.owner) === c.owner &&
+          (query.get('host') ?? c.host) === c.host &&
+          (query.get('status') ?? c.status) === c.status &&
+          (!search || c.name.toLowerCase().includes(search)),
+      );
+      const limit = Number(query.get('limit'));
+      const after = query.get('cursor')?.replace('after:', '');
+      const from = after ? matching.findIndex(c => c.name === after) + 1 : 0;
+      const items = matching.slice(from, from + limit);
+      const last = items[items.length - 1];
+      return HttpResponse.json({
+        items,
+        hostErrors: [],
+        totalItems: matching.length,
+        ...(from + limit < matching.length
+          ? { nextCursor: `after:${last.name}` }
+          : {}),
+      });
+    }),
+  );
+  return queries;
+}
+
+function lastQuery(queries: URLSearchParams[]) {
+  return Object.fromEntries(queries[queries.length - 1]);
+}
+
 function listedClusters() {
   const table = screen.getByRole('table', { name: 'Nested clusters' });
   return within(table)
@@ -113,9 +161,9 @@ describe('NestedClustersPage', () => {
     ).toHaveAttribute('href', '/create/templates/platform/team-sandbox');
   });
 
-  it("lists the user's clusters across hosts, with filters by owner, host and status", async () => {
+  it('asks the backend for one page of the filtered clusters: mine first, then each filter as a query', async () => {
     serveHosts();
-    const queries = serveClusters(server, [
+    const queries = servePages([
       cluster('team-a-dev'),
       cluster('team-a-east', { host: 'east', status: 'Paused' }),
       cluster('team-b-dev', {
@@ -131,34 +179,88 @@ describe('NestedClustersPage', () => {
     renderPage();
 
     await screen.findByText('team-a-dev');
-    // The backend filters by read permission; the page asks for everything.
-    expect([...queries[0].keys()]).toEqual([]);
-    // "Mine": owned by one of the user's refs, or created by the user.
+    expect(lastQuery(queries)).toEqual({ mine: 'true', limit: '25' });
+    // In the backend's order: host, then name.
     expect(listedClusters()).toEqual([
-      'team-a-dev',
       'team-a-east',
       'made-by-guest',
+      'team-a-dev',
     ]);
 
     await choose('Owner', 'All I can see');
-    expect(listedClusters()).toEqual([
-      'team-a-dev',
-      'team-a-east',
-      'team-b-dev',
-      'made-by-guest',
-    ]);
+    await waitFor(() => expect(listedClusters()).toHaveLength(4));
+    expect(lastQuery(queries)).toEqual({ limit: '25' });
 
     await choose('Host', 'east');
-    expect(listedClusters()).toEqual(['team-a-east']);
+    await waitFor(() => expect(listedClusters()).toEqual(['team-a-east']));
+    expect(lastQuery(queries)).toEqual({ host: 'east', limit: '25' });
 
     await choose('Host', 'All hosts');
     await choose('Status', 'Failed');
-    expect(listedClusters()).toEqual(['made-by-guest']);
+    await waitFor(() => expect(listedClusters()).toEqual(['made-by-guest']));
+    expect(lastQuery(queries)).toEqual({ status: 'Failed', limit: '25' });
 
     await choose('Status', 'Any status');
     await choose('Owner', 'group:team-b');
-    expect(listedClusters()).toEqual(['team-b-dev', 'made-by-guest']);
-  });
+    await waitFor(() =>
+      expect(listedClusters()).toEqual(['made-by-guest', 'team-b-dev']),
+    );
+    expect(lastQuery(queries)).toEqual({
+      owner: 'group:default/team-b',
+      limit: '25',
+    });
+
+    await userEvent.type(screen.getByLabelText('Name'), 'B-D');
+    await waitFor(() => expect(listedClusters()).toEqual(['team-b-dev']));
+    expect(lastQuery(queries)).toEqual({
+      owner: 'group:default/team-b',
+      search: 'B-D',
+      limit: '25',
+    });
+  }, 60_000);
+
+  it("pages with the backend's cursor, keeps the filters on every page and starts again when a filter changes", async () => {
+    serveHosts();
+    const queries = servePages(
+      Array.from({ length: 35 }, (_, i) =>
+        cluster(`c-${String(i).padStart(2, '0')}`, {
+          status: i % 3 === 0 ? 'Paused' : 'Running',
+        }),
+      ),
+    );
+    renderPage();
+    await screen.findByText('c-00');
+    expect(listedClusters()).toHaveLength(25);
+    expect(screen.getByText('1-25 of 35')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    await screen.findByText('c-25');
+    expect(lastQuery(queries)).toEqual({
+      mine: 'true',
+      limit: '25',
+      cursor: 'after:c-24',
+    });
+    expect(listedClusters()).toHaveLength(10);
+    expect(screen.getByRole('button', { name: 'Next page' })).toBeDisabled();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Previous page' }),
+    );
+    await screen.findByText('c-00');
+    expect(lastQuery(queries)).toEqual({ mine: 'true', limit: '25' });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    await screen.findByText('c-25');
+    // A filter change asks for the first page of the new filter.
+    await choose('Status', 'Paused');
+    await screen.findByText('c-00');
+    expect(lastQuery(queries)).toEqual({
+      mine: 'true',
+      status: 'Paused',
+      limit: '25',
+    });
+    expect(screen.getByText('1-12 of 12')).toBeInTheDocument();
+  }, 60_000);
 
   it("shows the hosts' health and capacity, and vclusters the plugin did not create as unmanaged", async () => {
     serveHosts();

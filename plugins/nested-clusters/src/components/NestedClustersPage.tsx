@@ -11,12 +11,18 @@ import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 import { parseEntityRef } from '@backstage/catalog-model';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
+import LinearProgress from '@material-ui/core/LinearProgress';
 import MenuItem from '@material-ui/core/MenuItem';
+import TablePagination from '@material-ui/core/TablePagination';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
+import {
+  ListClustersQuery,
+  NestedClusterStatus,
+} from '@nested-clusters/plugin-nested-clusters-common';
 import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import useDebounce from 'react-use/esm/useDebounce';
 import { nestedClustersApiRef } from '../api';
 import { Notice } from './ClusterActions';
 import { HostErrors, NoticeLine } from './ClusterNotices';
@@ -30,13 +36,23 @@ import { useClusters } from './useClusters';
 const ALL = 'all';
 const MINE = 'mine';
 
-/** Distinct values, sorted, for a filter's options. */
-function optionsOf(
-  clusters: NestedCluster[],
-  pick: (c: NestedCluster) => string,
-) {
-  return [...new Set(clusters.map(pick))].sort();
-}
+/** Every status, in lifecycle order; typed so that a new status is not forgotten. */
+const STATUS_ORDER: Record<NestedClusterStatus, number> = {
+  Provisioning: 0,
+  Running: 1,
+  Pausing: 2,
+  Paused: 3,
+  Resuming: 4,
+  Failed: 5,
+  Deleting: 6,
+  Unknown: 7,
+};
+const STATUSES = Object.keys(STATUS_ORDER) as NestedClusterStatus[];
+
+/** Rows per page: the backend filters and pages, so thousands of clusters stay fast. */
+const PAGE_SIZES = [25, 50, 100];
+/** Typing in the name search asks the backend once the user pauses. */
+const SEARCH_DELAY_MS = 300;
 
 function Filter(props: {
   label: string;
@@ -64,33 +80,88 @@ function Filter(props: {
   );
 }
 
+interface Filters {
+  owner: string;
+  host: string;
+  status: string;
+  search: string;
+}
+
+/** The list query of the filters: the backend filters, authorizes and pages. */
+function queryOf(
+  filters: Filters,
+  pageSize: number,
+  cursor?: string,
+): ListClustersQuery {
+  const { owner, host, status, search } = filters;
+  return {
+    // "mine": owned by one of the user's groups, or created by the user.
+    mine: owner === MINE ? 'true' : undefined,
+    owner: owner === MINE || owner === ALL ? undefined : owner,
+    host: host === ALL ? undefined : host,
+    status: status === ALL ? undefined : (status as NestedClusterStatus),
+    search: search || undefined,
+    limit: String(pageSize),
+    cursor,
+  };
+}
+
 function ClustersSection() {
+  const api = useApi(nestedClustersApiRef);
   const identityApi = useApi(identityApiRef);
   const identity = useAsync(
     () => identityApi.getBackstageIdentity(),
     [identityApi],
   );
-  // The backend lists what the user may read; "mine" narrows that to
-  // clusters owned by, or created by, the signed-in user.
-  const { value, loading, error, refresh } = useClusters({});
+  const hosts = useAsync(() => api.listHosts(), [api]);
+  const [filters, setFilters] = useState<Filters>({
+    owner: MINE,
+    host: ALL,
+    status: ALL,
+    search: '',
+  });
+  const [searchText, setSearchText] = useState('');
+  const [pageSize, setPageSize] = useState(PAGE_SIZES[0]);
+  // The cursor of each page up to the current one (the first has none).
+  const [cursors, setCursors] = useState<Array<string | undefined>>([
+    undefined,
+  ]);
+  const page = cursors.length - 1;
+  const { value, loading, error, refresh } = useClusters(
+    queryOf(filters, pageSize, cursors[page]),
+  );
   const [notice, setNotice] = useState<Notice>();
-  const [owner, setOwner] = useState(MINE);
-  const [host, setHost] = useState(ALL);
-  const [status, setStatus] = useState(ALL);
+
+  /** A new filter starts again at the first page. */
+  const filterBy = (change: Partial<Filters>) => {
+    setFilters(current => ({ ...current, ...change }));
+    setCursors([undefined]);
+  };
+  useDebounce(
+    () => {
+      if (searchText.trim() !== filters.search) {
+        filterBy({ search: searchText.trim() });
+      }
+    },
+    SEARCH_DELAY_MS,
+    [searchText],
+  );
 
   const items = useMemo(() => value?.items ?? [], [value]);
-  const visible = useMemo(() => {
-    const refs = new Set(identity.value?.ownershipEntityRefs ?? []);
-    return items.filter(
-      c =>
-        (owner === ALL ||
-          (owner === MINE
-            ? refs.has(c.owner) || c.createdBy === identity.value?.userEntityRef
-            : c.owner === owner)) &&
-        (host === ALL || c.host === host) &&
-        (status === ALL || c.status === status),
-    );
-  }, [items, identity.value, owner, host, status]);
+  // The user's groups and the owners on this page; the page cannot know them all.
+  const owners = useMemo(
+    () =>
+      [
+        ...new Set([
+          ...(identity.value?.ownershipEntityRefs ?? []),
+          ...items.map(c => c.owner),
+          ...(filters.owner === MINE || filters.owner === ALL
+            ? []
+            : [filters.owner]),
+        ]),
+      ].sort(),
+    [identity.value, items, filters.owner],
+  );
 
   if (error || identity.error) {
     return <ResponseErrorPanel error={(error ?? identity.error)!} />;
@@ -105,12 +176,12 @@ function ClustersSection() {
       <div>
         <Filter
           label="Owner"
-          value={owner}
-          onChange={setOwner}
+          value={filters.owner}
+          onChange={owner => filterBy({ owner })}
           options={[
             { value: MINE, label: 'Mine' },
             { value: ALL, label: 'All I can see' },
-            ...optionsOf(items, c => c.owner).map(ref => ({
+            ...owners.map(ref => ({
               value: ref,
               label: humanizeEntityRef(parseEntityRef(ref)),
             })),
@@ -118,33 +189,62 @@ function ClustersSection() {
         />
         <Filter
           label="Host"
-          value={host}
-          onChange={setHost}
+          value={filters.host}
+          onChange={host => filterBy({ host })}
           options={[
             { value: ALL, label: 'All hosts' },
-            ...optionsOf(items, c => c.host).map(h => ({ value: h, label: h })),
+            ...(hosts.value ?? []).map(h => ({ value: h.name, label: h.name })),
           ]}
         />
         <Filter
           label="Status"
-          value={status}
-          onChange={setStatus}
+          value={filters.status}
+          onChange={status => filterBy({ status })}
           options={[
             { value: ALL, label: 'Any status' },
-            ...optionsOf(items, c => c.status).map(s => ({
-              value: s,
-              label: s,
-            })),
+            ...STATUSES.map(s => ({ value: s, label: s })),
           ]}
         />
-      </div>
-      {visible.length > 0 ? (
-        <ClustersTable
-          clusters={visible}
-          showOwnership
-          onChanged={refresh}
-          onNotice={setNotice}
+        <TextField
+          id="nested-clusters-filter-name"
+          label="Name"
+          placeholder="Part of the name"
+          value={searchText}
+          onChange={e => setSearchText(e.target.value)}
+          variant="outlined"
+          size="small"
+          style={{ minWidth: 180, marginBottom: 16 }}
         />
+      </div>
+      {/* The last page stays while the next one loads, so nothing jumps. */}
+      <Box height={4}>{loading && <LinearProgress />}</Box>
+      {items.length > 0 ? (
+        <>
+          <ClustersTable
+            clusters={items}
+            showOwnership
+            onChanged={refresh}
+            onNotice={setNotice}
+          />
+          <TablePagination
+            component="div"
+            count={value.totalItems ?? items.length}
+            page={page}
+            rowsPerPage={pageSize}
+            rowsPerPageOptions={PAGE_SIZES}
+            onPageChange={(_, next) =>
+              setCursors(current =>
+                next > page && value.nextCursor
+                  ? [...current, value.nextCursor]
+                  : current.slice(0, next + 1),
+              )
+            }
+            onRowsPerPageChange={e => {
+              setPageSize(Number(e.target.value));
+              setCursors([undefined]);
+            }}
+          />
+        </>
       ) : (
         <Typography>No nested clusters match these filters.</Typography>
       )}

@@ -94,13 +94,18 @@ function useLive<T>(
   return { value, loading, error: state.error, refresh: retry };
 }
 
-/** Lists clusters, live through signals (else polling while any is in transition). */
+/**
+ * Lists clusters (one page of them with `limit`), live through signals (else
+ * polling while any is in transition).
+ */
 export function useClusters(query: ListClustersQuery): ClustersState {
   const api = useApi(nestedClustersApiRef);
-  const { entityRef, owner, host } = query;
+  const { entityRef } = query;
+  // The query's values, not its identity: callers build a new object per render.
+  const key = JSON.stringify(query);
   return useLive(
-    () => api.listClusters({ entityRef, owner, host }),
-    [api, entityRef, owner, host],
+    () => api.listClusters(query),
+    [api, key],
     list => list.items.some(isTransitional),
     { component: () => entityRef },
   );
