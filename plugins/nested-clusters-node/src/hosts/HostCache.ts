@@ -287,7 +287,10 @@ export class HostCache {
       // Requests on the host: the control plane's pods and the synced ones.
       usage: {
         ...[
-          ...clusterPods.map(p => p.requests ?? NO_RESOURCES),
+          ...clusterPods.map(p => ({
+            cpuMillicores: p.cpuMillicores ?? 0,
+            memoryBytes: p.memoryBytes ?? 0,
+          })),
           ...synced,
         ].reduce(addResources, NO_RESOURCES),
         pods: synced.length,

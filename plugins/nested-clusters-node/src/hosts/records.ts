@@ -63,14 +63,13 @@ export interface StatefulSetRecord {
   terminating: boolean;
 }
 
-export interface PodRecord {
+/** A control-plane pod; its requests flat, one object per pod in the cache. */
+export interface PodRecord extends Partial<Resources> {
   namespace: string;
   release: string;
   ready: boolean;
   /** A waiting or init failure that will not heal by itself. */
   failure?: string;
-  /** What the control-plane pod requests. */
-  requests?: Resources;
 }
 
 /** The label vcluster's syncer puts on the host pods of a nested cluster's pods. */
@@ -213,7 +212,7 @@ export function reducePod(object: unknown): PodRecord | undefined {
     release,
     ready: conditions.some(c => c.type === 'Ready' && c.status === 'True'),
     failure,
-    requests: podRequests(spec),
+    ...podRequests(spec),
   };
 }
 
