@@ -236,4 +236,23 @@ describe('usage, owner limits and saving', () => {
       3,
     );
   });
+
+  it('gives no saving and no prices when nestedClusters.cost is not configured', async () => {
+    // A second replica on the same host, configured without prices.
+    const plain = await startBackend({
+      hosts: [host],
+      profiles: [SANDBOX_PROFILE, TEAM_PROFILE],
+      limits: { perOwner: { clusters: 5, cpu: 3, memory: '16Gi' } },
+    });
+    try {
+      const answer = await plain.api.call<UsageResponse>('GET', '/usage');
+      expect(answer.status).toBe(200);
+      expect(answer.body.cost).toBeUndefined();
+      expect(answer.body.owners).toHaveLength(1);
+      expect(answer.body.owners[0].saving).toBeUndefined();
+      expect(answer.body.owners[0].clusters).toBe(2);
+    } finally {
+      await plain.stop();
+    }
+  });
 });
