@@ -1,5 +1,6 @@
 import { Installer } from '../installers';
 import { HostClient } from './HostClient';
+import { listedResource } from './resources';
 import { WatchedResource } from './ResourceWatcher';
 
 /** What the cache keeps of a kubeconfig Secret: that it exists. */
@@ -23,26 +24,16 @@ export function kubeconfigSecrets(
   const selector = installer.kubeconfigSecretSelector?.() ?? {
     fieldSelector: DEFAULT_FIELD_SELECTOR,
   };
-  return {
-    name: 'kubeconfig secrets',
-    path: '/api/v1/secrets',
-    labelSelector: selector.labelSelector ?? '',
-    fieldSelector: selector.fieldSelector,
-    watch: client.metadata.watch,
-    list: async ({ labelSelector, fieldSelector, limit, continueToken }) => {
-      // A PartialObjectMetadataList, read through the typed Secret list.
-      const list = await client.metadata.core.listSecretForAllNamespaces({
-        labelSelector: labelSelector || undefined,
-        fieldSelector,
-        limit,
-        _continue: continueToken,
-      });
-      return {
-        items: list.items,
-        resourceVersion: list.metadata?.resourceVersion ?? '',
-        continueToken: list.metadata?._continue,
-      };
+  return listedResource(
+    {
+      name: 'kubeconfig secrets',
+      path: '/api/v1/secrets',
+      labelSelector: selector.labelSelector ?? '',
+      fieldSelector: selector.fieldSelector,
+      watch: client.metadata.watch,
+      reduce: () => true,
     },
-    reduce: () => true,
-  };
+    // A PartialObjectMetadataList, read through the typed Secret list.
+    params => client.metadata.core.listSecretForAllNamespaces(params),
+  );
 }

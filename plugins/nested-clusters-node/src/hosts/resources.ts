@@ -14,7 +14,7 @@ import {
 import { ListPage, WatchedResource } from './ResourceWatcher';
 
 /** Typed lists carry the continue token as `_continue`, raw ones as `continue`. */
-interface AnyList {
+export interface AnyList {
   items: unknown[];
   metadata?: {
     resourceVersion?: string;
@@ -23,7 +23,7 @@ interface AnyList {
   };
 }
 
-export function page(list: AnyList): ListPage {
+function page(list: AnyList): ListPage {
   return {
     items: list.items,
     resourceVersion: list.metadata?.resourceVersion ?? '',
@@ -31,62 +31,75 @@ export function page(list: AnyList): ListPage {
   };
 }
 
-/** Namespaces of nested clusters (label managed-by). */
-export function namespaces(
-  client: HostClient,
-): WatchedResource<NamespaceRecord> {
+/** The parameters every typed client-node list call takes. */
+export interface ListParams {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit: number;
+  _continue?: string;
+}
+
+/** A watched resource listed through one typed client-node call. */
+export function listedResource<T>(
+  resource: Omit<WatchedResource<T>, 'list'>,
+  listCall: (params: ListParams) => Promise<AnyList>,
+): WatchedResource<T> {
   return {
-    name: 'namespaces',
-    path: '/api/v1/namespaces',
-    labelSelector: MANAGED_SELECTOR,
-    list: async ({ labelSelector, limit, continueToken }) =>
+    ...resource,
+    list: async ({ labelSelector, fieldSelector, limit, continueToken }) =>
       page(
-        await client.core.listNamespace({
-          labelSelector,
+        await listCall({
+          // An empty selector selects everything; client-node would send `labelSelector=`.
+          labelSelector: labelSelector || undefined,
+          fieldSelector,
           limit,
           _continue: continueToken,
         }),
       ),
-    reduce: reduceNamespace,
   };
+}
+
+/** Namespaces of nested clusters (label managed-by). */
+export function namespaces(
+  client: HostClient,
+): WatchedResource<NamespaceRecord> {
+  return listedResource(
+    {
+      name: 'namespaces',
+      path: '/api/v1/namespaces',
+      labelSelector: MANAGED_SELECTOR,
+      reduce: reduceNamespace,
+    },
+    params => client.core.listNamespace(params),
+  );
 }
 
 /** vcluster control planes: StatefulSets labelled app=vcluster. */
 export function statefulSets(
   client: HostClient,
 ): WatchedResource<StatefulSetRecord> {
-  return {
-    name: 'statefulsets',
-    path: '/apis/apps/v1/statefulsets',
-    labelSelector: 'app=vcluster',
-    list: async ({ labelSelector, limit, continueToken }) =>
-      page(
-        await client.apps.listStatefulSetForAllNamespaces({
-          labelSelector,
-          limit,
-          _continue: continueToken,
-        }),
-      ),
-    reduce: reduceStatefulSet,
-  };
+  return listedResource(
+    {
+      name: 'statefulsets',
+      path: '/apis/apps/v1/statefulsets',
+      labelSelector: 'app=vcluster',
+      reduce: reduceStatefulSet,
+    },
+    params => client.apps.listStatefulSetForAllNamespaces(params),
+  );
 }
 
 /** vcluster control-plane pods, labelled app=vcluster. */
 export function pods(client: HostClient): WatchedResource<PodRecord> {
-  return {
-    name: 'pods',
-    path: '/api/v1/pods',
-    labelSelector: 'app=vcluster',
-    list: async ({ labelSelector, limit, continueToken }) =>
-      page(
-        await client.core.listPodForAllNamespaces({
-          labelSelector,
-          limit,
-          _continue: continueToken,
-        }),
-      ),
-    reduce: reducePod,
-  };
+  return listedResource(
+    {
+      name: 'pods',
+      path: '/api/v1/pods',
+      labelSelector: 'app=vcluster',
+      reduce: reducePod,
+    },
+    params => client.core.listPodForAllNamespaces(params),
+  );
 }
 
 /**
@@ -96,20 +109,15 @@ export function pods(client: HostClient): WatchedResource<PodRecord> {
 export function syncedPods(
   client: HostClient,
 ): WatchedResource<SyncedPodRecord> {
-  return {
-    name: 'synced pods',
-    path: '/api/v1/pods',
-    labelSelector: SYNCED_BY_LABEL,
-    list: async ({ labelSelector, limit, continueToken }) =>
-      page(
-        await client.core.listPodForAllNamespaces({
-          labelSelector,
-          limit,
-          _continue: continueToken,
-        }),
-      ),
-    reduce: reduceSyncedPod,
-  };
+  return listedResource(
+    {
+      name: 'synced pods',
+      path: '/api/v1/pods',
+      labelSelector: SYNCED_BY_LABEL,
+      reduce: reduceSyncedPod,
+    },
+    params => client.core.listPodForAllNamespaces(params),
+  );
 }
 
 /** Installer objects of a custom resource type, labelled managed-by. */
@@ -120,21 +128,19 @@ export function customResources<T>(
   plural: string,
   reduce: (object: unknown) => T | undefined,
 ): WatchedResource<T> {
-  return {
-    name: `${plural}.${group}`,
-    path: `/apis/${group}/${version}/${plural}`,
-    labelSelector: MANAGED_SELECTOR,
-    list: async ({ labelSelector, limit, continueToken }) =>
-      page(
-        (await client.custom.listClusterCustomObject({
-          group,
-          version,
-          plural,
-          labelSelector,
-          limit,
-          _continue: continueToken,
-        })) as AnyList,
-      ),
-    reduce,
-  };
+  return listedResource(
+    {
+      name: `${plural}.${group}`,
+      path: `/apis/${group}/${version}/${plural}`,
+      labelSelector: MANAGED_SELECTOR,
+      reduce,
+    },
+    async params =>
+      (await client.custom.listClusterCustomObject({
+        group,
+        version,
+        plural,
+        ...params,
+      })) as AnyList,
+  );
 }

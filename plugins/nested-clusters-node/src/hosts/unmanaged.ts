@@ -11,7 +11,7 @@ import {
   reduceStatefulSet,
   StatefulSetRecord,
 } from './records';
-import { page } from './resources';
+import { listedResource } from './resources';
 import { Backoff, ResourceWatcher, WatchedResource } from './ResourceWatcher';
 
 /*
@@ -40,20 +40,15 @@ export interface ManagedSources {
 export function vclusterDeployments(
   client: HostClient,
 ): WatchedResource<StatefulSetRecord> {
-  return {
-    name: 'deployments',
-    path: '/apis/apps/v1/deployments',
-    labelSelector: 'app=vcluster',
-    list: async ({ labelSelector, limit, continueToken }) =>
-      page(
-        await client.apps.listDeploymentForAllNamespaces({
-          labelSelector,
-          limit,
-          _continue: continueToken,
-        }),
-      ),
-    reduce: reduceStatefulSet,
-  };
+  return listedResource(
+    {
+      name: 'deployments',
+      path: '/apis/apps/v1/deployments',
+      labelSelector: 'app=vcluster',
+      reduce: reduceStatefulSet,
+    },
+    params => client.apps.listDeploymentForAllNamespaces(params),
+  );
 }
 
 /** The status `vcluster list` would show, from the cached workload and pods. */

@@ -2,6 +2,7 @@ import { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { HostClient, ObjectRef } from '../hosts/HostClient';
 import { InstallerRecord, MANAGED_SELECTOR, RawObject } from '../hosts/records';
+import { listedResource } from '../hosts/resources';
 import { WatchedResource } from '../hosts/ResourceWatcher';
 import { installerRules } from './helmJobRbac';
 import { InstallRequest, Installer, ObjectPatch } from './Installer';
@@ -130,24 +131,15 @@ export class HelmJobInstaller implements Installer {
 
   /** The install Job's pod: it carries the CLI's error as its termination message. */
   watchedResource(client: HostClient): WatchedResource<InstallerRecord> {
-    return {
-      name: 'installer-pods',
-      path: '/api/v1/pods',
-      labelSelector: `${MANAGED_SELECTOR},job-name`,
-      list: async ({ labelSelector, limit, continueToken }) => {
-        const list = await client.core.listPodForAllNamespaces({
-          labelSelector,
-          limit,
-          _continue: continueToken,
-        });
-        return {
-          items: list.items,
-          resourceVersion: list.metadata?.resourceVersion ?? '',
-          continueToken: list.metadata?._continue,
-        };
+    return listedResource(
+      {
+        name: 'installer-pods',
+        path: '/api/v1/pods',
+        labelSelector: `${MANAGED_SELECTOR},job-name`,
+        reduce: reduceInstallerPod,
       },
-      reduce: reduceInstallerPod,
-    };
+      params => client.core.listPodForAllNamespaces(params),
+    );
   }
 
   /** Takes the installer ServiceAccount's rights away once the cluster runs. */
