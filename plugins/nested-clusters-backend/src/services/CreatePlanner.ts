@@ -25,12 +25,11 @@ import { ClusterOwnership } from '../permissions/ClusterOwnership';
 import { ClusterQueries } from './ClusterQueries';
 import { QuotaExceededError } from './errors';
 import {
-  NO_RESOURCES,
   profileRequests,
   Resources,
   SleepSchedule,
 } from '@nested-clusters/plugin-nested-clusters-node';
-import { checkOwnerLimits } from './ownerLimits';
+import { checkOwnerLimits, clusterRequests } from './ownerLimits';
 import { sleepChoice } from './sleepChoice';
 
 /** A validated create request: everything needed to create, nothing created yet. */
@@ -150,7 +149,9 @@ export class CreatePlanner {
     const { items } = await this.hosts.listClusters({ owner });
     checkOwnerLimits(
       owner,
-      items.map(c => c.requests ?? NO_RESOURCES),
+      items.map(c =>
+        clusterRequests(c.requests, c.profile, this.hosts.config.profiles),
+      ),
       requests,
       this.hosts.config.limits.perOwner,
     );

@@ -4,12 +4,10 @@ import {
   Host,
   MANAGED_SELECTOR,
   NestedClustersHostsService,
-  NO_RESOURCES,
   parseResourcesAnnotation,
-  Resources,
 } from '@nested-clusters/plugin-nested-clusters-node';
 import { QuotaExceededError } from './errors';
-import { checkOwnerLimits } from './ownerLimits';
+import { checkOwnerLimits, clusterRequests } from './ownerLimits';
 
 /**
  * The host's resourceVersion of a namespace when it was created. Later
@@ -64,6 +62,14 @@ export class QuotaGuard {
       ns => ns.metadata?.annotations?.[ANNOTATIONS.owner] === owner,
     );
     // CPU and memory count in the same order as clusters do.
+    const requestsOf = (ns: KubernetesObject) => {
+      const a = ns.metadata?.annotations ?? {};
+      return clusterRequests(
+        parseResourcesAnnotation(a[ANNOTATIONS.requests]),
+        a[ANNOTATIONS.profile],
+        this.hosts.config.profiles,
+      );
+    };
     checkOwnerLimits(
       owner,
       owned.map(requestsOf),
@@ -86,15 +92,6 @@ export class QuotaGuard {
     );
     return list.items.filter(ns => !ns.metadata?.deletionTimestamp);
   }
-}
-
-/** What a cluster's profile requested, as recorded on its namespace. */
-function requestsOf(ns: KubernetesObject): Resources {
-  return (
-    parseResourcesAnnotation(
-      ns.metadata?.annotations?.[ANNOTATIONS.requests],
-    ) ?? NO_RESOURCES
-  );
 }
 
 function isBefore(

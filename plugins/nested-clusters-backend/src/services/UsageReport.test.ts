@@ -1,5 +1,5 @@
 import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
-import { checkOwnerLimits } from './ownerLimits';
+import { checkOwnerLimits, clusterRequests } from './ownerLimits';
 import { usageReport } from './UsageReport';
 
 const GI = 2 ** 30;
@@ -36,7 +36,10 @@ const clusters = [
 
 describe('usageReport', () => {
   it('adds up per owner and leaves the saving out without prices', () => {
-    const report = usageReport({ limits }, { items: clusters, hostErrors: [] });
+    const report = usageReport(
+      { limits, profiles: [] },
+      { items: clusters, hostErrors: [] },
+    );
     expect(report.cost).toBeUndefined();
     expect(report.owners.map(o => o.owner)).toEqual([
       'group:default/team-a',
@@ -55,7 +58,7 @@ describe('usageReport', () => {
   it('estimates the saving as hours paused × requests × prices', () => {
     const cost = { cpuHour: 0.05, gibHour: 0.01, currency: 'EUR' };
     const report = usageReport(
-      { limits, cost },
+      { limits, cost, profiles: [] },
       { items: clusters, hostErrors: [] },
     );
     expect(report.cost).toEqual(cost);
@@ -94,5 +97,33 @@ describe('checkOwnerLimits', () => {
         { clusters: 3, cpuMillicores: 2000, memoryBytes: 5 * GI },
       ),
     ).not.toThrow();
+  });
+});
+
+describe('clusterRequests', () => {
+  const team = {
+    name: 'team',
+    kubernetesVersion: 'v1.35.0',
+    chartVersion: '0.36.1',
+    ttl: '72h',
+    maxTtl: '14d',
+    values: {
+      policies: {
+        resourceQuota: { enabled: true, quota: { 'requests.cpu': 2 } },
+      },
+    },
+    access: { clusterRole: 'cluster-admin' as const, tokenExpiration: '8h' },
+    addons: [],
+  };
+
+  it('uses what was recorded at create, else what the profile requests now', () => {
+    const recorded = { cpuMillicores: 300, memoryBytes: GI };
+    expect(clusterRequests(recorded, 'team', [team])).toBe(recorded);
+    // A cluster from before the record: the chart's 200m control plane plus the quota's 2 CPU.
+    expect(clusterRequests(undefined, 'team', [team]).cpuMillicores).toBe(2200);
+    expect(clusterRequests(undefined, 'gone', [team])).toEqual({
+      cpuMillicores: 0,
+      memoryBytes: 0,
+    });
   });
 });

@@ -10,6 +10,7 @@ import {
   NestedClustersConfig,
   NO_RESOURCES,
 } from '@nested-clusters/plugin-nested-clusters-node';
+import { clusterRequests } from './ownerLimits';
 
 /**
  * Adds up clusters per owner: what their profiles request (what the limits
@@ -17,7 +18,7 @@ import {
  * with `nestedClusters.cost` the estimated saving of the hours paused.
  */
 export function usageReport(
-  config: Pick<NestedClustersConfig, 'limits' | 'cost'>,
+  config: Pick<NestedClustersConfig, 'limits' | 'cost' | 'profiles'>,
   { items, hostErrors }: ListClustersResponse,
 ): UsageResponse {
   const byOwner = new Map<string, NestedCluster[]>();
@@ -28,11 +29,13 @@ export function usageReport(
     ]);
   }
   const { cost } = config;
+  const requestsOf = (c: NestedCluster) =>
+    clusterRequests(c.requests, c.profile, config.profiles);
   const owners = [...byOwner.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([owner, clusters]): OwnerUsage => {
       const requests = clusters
-        .map(c => c.requests ?? NO_RESOURCES)
+        .map(requestsOf)
         .reduce(addResources, NO_RESOURCES);
       const result: OwnerUsage = {
         owner,
@@ -55,7 +58,7 @@ export function usageReport(
         // A paused cluster does not hold what its profile requests.
         result.saving = round(
           clusters.reduce((sum, c) => {
-            const r = c.requests ?? NO_RESOURCES;
+            const r = requestsOf(c);
             const perHour =
               (r.cpuMillicores / 1000) * cost.cpuHour +
               toGiB(r.memoryBytes) * cost.gibHour;

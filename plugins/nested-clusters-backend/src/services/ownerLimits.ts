@@ -6,12 +6,30 @@ import {
   addResources,
   NestedClustersHostsService,
   NO_RESOURCES,
+  ProfileConfig,
+  profileRequests,
   Resources,
 } from '@nested-clusters/plugin-nested-clusters-node';
 import { QuotaExceededError } from './errors';
 
 type PerOwnerLimits =
   NestedClustersHostsService['config']['limits']['perOwner'];
+
+/**
+ * What a cluster requests: as recorded at its create, or for a cluster from
+ * before that record, what its profile requests now (none when the profile is gone).
+ */
+export function clusterRequests(
+  recorded: Resources | undefined,
+  profile: string | undefined,
+  profiles: ProfileConfig[],
+): Resources {
+  if (recorded) {
+    return recorded;
+  }
+  const config = profiles.find(p => p.name === profile);
+  return config ? profileRequests(config.values) : NO_RESOURCES;
+}
 
 /**
  * Throws QuotaExceededError (429) naming the limit when an owner with
