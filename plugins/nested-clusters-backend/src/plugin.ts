@@ -98,7 +98,11 @@ export const nestedClustersPlugin = createBackendPlugin({
         hosts.addInstallers(installers);
         const clusterSignals = new ClusterSignals(hosts, signals, logger);
         lifecycle.addShutdownHook(() => clusterSignals.stop());
-        const addons = new AddonStatusTracker({ hosts, logger });
+        const addons = new AddonStatusTracker({
+          hosts,
+          logger,
+          onChange: cluster => clusterSignals.clusterChanged(cluster),
+        });
         lifecycle.addShutdownHook(() => addons.stop());
         const queries = new ClusterQueries(hosts, addons, clock);
         const userAccess = new NestedUserAccess(hosts);
@@ -163,33 +167,32 @@ export const nestedClustersPlugin = createBackendPlugin({
           userInfo,
         });
 
+        /** Runs on one replica at a time, every `frequency` of the config. */
+        const scheduleGlobal = (
+          id: string,
+          frequency: string,
+          run: () => Promise<unknown>,
+        ) =>
+          scheduler.scheduleTask({
+            id,
+            scope: 'global',
+            frequency: { milliseconds: parseDuration(frequency)! },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 15 },
+            fn: async () => {
+              await run();
+            },
+          });
         const expiry = new ClusterExpiry(queries, commands, auditor, logger);
-        await scheduler.scheduleTask({
-          id: EXPIRY_TASK_ID,
-          scope: 'global',
-          frequency: {
-            milliseconds: parseDuration(hosts.config.expiry.frequency)!,
-          },
-          timeout: { minutes: 5 },
-          initialDelay: { seconds: 15 },
-          fn: async () => {
-            await expiry.run();
-          },
-        });
-
+        await scheduleGlobal(
+          EXPIRY_TASK_ID,
+          hosts.config.expiry.frequency,
+          () => expiry.run(),
+        );
         const sleeper = new ClusterSleeper(hosts, commands, auditor, logger);
-        await scheduler.scheduleTask({
-          id: SLEEP_TASK_ID,
-          scope: 'global',
-          frequency: {
-            milliseconds: parseDuration(hosts.config.sleep.frequency)!,
-          },
-          timeout: { minutes: 5 },
-          initialDelay: { seconds: 15 },
-          fn: async () => {
-            await sleeper.run(clock.now());
-          },
-        });
+        await scheduleGlobal(SLEEP_TASK_ID, hosts.config.sleep.frequency, () =>
+          sleeper.run(clock.now()),
+        );
 
         registerNestedClusterActions({ actionsRegistry, auth, access });
         httpRouter.use(await createRouter({ httpAuth, access, queries }));

@@ -85,6 +85,8 @@ export interface AddonStatusTrackerOptions {
   /** Wait before re-reading a cluster whose add-ons are not all ready; it doubles up to maxIntervalMs. */
   initialIntervalMs?: number;
   maxIntervalMs?: number;
+  /** Told when a cluster's add-on phases change: they come from no host event. */
+  onChange?: (cluster: NestedCluster) => void;
 }
 
 /**
@@ -102,10 +104,12 @@ export class AddonStatusTracker {
   private readonly initialIntervalMs: number;
   private readonly maxIntervalMs: number;
   private readonly unsubscribe: () => void;
+  private readonly onChange: (cluster: NestedCluster) => void;
 
   constructor(options: AddonStatusTrackerOptions) {
     this.hosts = options.hosts;
     this.logger = options.logger;
+    this.onChange = options.onChange ?? (() => {});
     this.initialIntervalMs = options.initialIntervalMs ?? 1_000;
     this.maxIntervalMs = options.maxIntervalMs ?? 30_000;
     this.unsubscribe = this.hosts.subscribe(event => this.onEvent(event));
@@ -191,6 +195,9 @@ export class AddonStatusTracker {
     if (addons) {
       const changed = JSON.stringify(addons) !== JSON.stringify(entry.addons);
       entry.addons = addons;
+      if (changed) {
+        this.onChange(cluster);
+      }
       if (addons.every(a => a.phase === 'Success')) {
         return;
       }

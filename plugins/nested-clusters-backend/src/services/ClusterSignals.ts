@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ComponentClustersSignal,
+  NestedCluster,
   nestedClustersComponentChannel,
   NESTED_CLUSTERS_USER_CHANNEL,
   UserClustersSignal,
@@ -33,7 +34,7 @@ export class ClusterSignals {
     private readonly signals: SignalsService,
     private readonly logger: LoggerService,
   ) {
-    this.unsubscribe = hosts.subscribe(event => this.collect(event));
+    this.unsubscribe = hosts.subscribe(event => this.collectEvent(event));
   }
 
   stop(): void {
@@ -42,11 +43,20 @@ export class ClusterSignals {
     this.timer = undefined;
   }
 
-  private collect(event: NestedClusterEvent): void {
-    const clusters =
+  /** A change the hosts service does not see, e.g. an add-on's phase. */
+  clusterChanged(cluster: NestedCluster): void {
+    this.collect([cluster]);
+  }
+
+  private collectEvent(event: NestedClusterEvent): void {
+    this.collect(
       event.type === 'changed'
         ? [event.cluster, event.previous]
-        : [event.cluster];
+        : [event.cluster],
+    );
+  }
+
+  private collect(clusters: NestedCluster[]): void {
     for (const cluster of clusters) {
       if (cluster.component) {
         this.components.add(cluster.component);
