@@ -27,15 +27,25 @@ import {
 import { nestedClustersConfig } from '@nested-clusters/test-harness';
 import os from 'node:os';
 import nestedClustersPlugin from '../src';
+import {
+  cardShows,
+  firstRows,
+  hostFilterChange,
+  launchBrowser,
+  Portal,
+  signIn,
+} from './browser';
 import { Fleets, log } from './Fleets';
 import { NaiveBaseline } from './NaiveBaseline';
 import { HostChange, preciseNow } from './protocol';
 import { FleetHost, SeededCluster } from './seed';
 import { ms, percentile, Row, table, times, yesNo } from './stats';
 
+/** `BENCH_PHASES=browser`: the portal in a browser, on 5 × 1,000 clusters by default. */
+const BROWSER = process.env.BENCH_PHASES === 'browser';
 // BENCH_HOSTS / BENCH_PER_HOST shrink the run for a quick check of the harness.
-const HOSTS = Number(process.env.BENCH_HOSTS ?? 20);
-const PER_HOST = Number(process.env.BENCH_PER_HOST ?? 500);
+const HOSTS = Number(process.env.BENCH_HOSTS ?? (BROWSER ? 5 : 20));
+const PER_HOST = Number(process.env.BENCH_PER_HOST ?? (BROWSER ? 1000 : 500));
 const TOTAL = HOSTS * PER_HOST;
 const LATENCY_MS = 50;
 const COMPONENTS = Math.min(500, PER_HOST);
@@ -46,6 +56,12 @@ const CHANGES_PER_KIND = 20;
 const CREATES = 100;
 const SOLO_CREATES = 10;
 const HOST_CHANGES: HostChange[] = ['ready', 'paused', 'deleted'];
+/** In the browser phase every this-many-th cluster of a host is web-shop's. */
+const BROWSER_CARD_EVERY = 50;
+const BROWSER_PORT = Number(process.env.BENCH_PORTAL_PORT ?? 7107);
+const BROWSER_SAMPLES = 10;
+/** How long a host change may take to show on the card before it counts as missed. */
+const CARD_WAIT_MS = 10_000;
 
 const user = mockCredentials.user.header('user:default/bench');
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(2)} KiB`;
@@ -68,6 +84,18 @@ function gcHeap(): number {
 
 function clusterSpec(host: number, index: number): SeededCluster {
   const n = host * PER_HOST + index;
+  if (BROWSER) {
+    // The example org's teams (the guest is in team-a), and a few clusters on
+    // the example component web-shop, whose card the propagation is read from.
+    return {
+      name: `c-${host}-${index}`,
+      owner: `group:default/team-${n % 2 ? 'b' : 'a'}`,
+      component:
+        index % BROWSER_CARD_EVERY === 0
+          ? 'component:default/web-shop'
+          : `component:default/comp-${index % COMPONENTS}`,
+    };
+  }
   return {
     name: `c-${host}-${index}`,
     owner: `group:default/team-${n % TEAMS}`,
@@ -594,7 +622,173 @@ async function scaleMain() {
   process.exit(0);
 }
 
+/**
+ * `BENCH_PHASES=browser`: the page with every cluster of the fleet (5,000 by
+ * default) and the entity card, in Chromium against the example backend
+ * serving the built app (run `yarn workspace app build` first).
+ */
+async function browserMain() {
+  const startedAt = Date.now();
+  log(machine());
+  const { fleet, hosts, seedMs } = await startFleet();
+  const { rawConfig } = fleetConfig(hosts);
+  const portal = await Portal.start(
+    rawConfig.hosts as JsonObject[],
+    BROWSER_PORT,
+  );
+  const browser = await launchBrowser();
+  try {
+    const token = await portal.guestToken();
+    const api: Api = (path: string) =>
+      fetch(`${portal.baseUrl}/api/nested-clusters${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+    for (;;) {
+      const { totalItems } = (await (
+        await api('/clusters?status=Running&limit=1')
+      ).json()) as { totalItems?: number };
+      if (totalItems === TOTAL) {
+        break;
+      }
+      await sleep(500);
+    }
+    // The catalog reads examples/ after startup; the card needs web-shop.
+    while (
+      (
+        await fetch(
+          `${portal.baseUrl}/api/catalog/entities/by-name/component/default/web-shop`,
+          { headers: { authorization: `Bearer ${token}` } },
+        )
+      ).status !== 200
+    ) {
+      await sleep(500);
+    }
+    log(`portal at ${portal.baseUrl}: ${TOTAL} clusters Running`);
+    const page = await browser.newPage();
+    // A loaded machine parses the app's bundle slowly; the figures say how slowly.
+    page.setDefaultTimeout(120_000);
+    await signIn(page, portal.baseUrl);
+
+    // The bundle is cached after the first load, as for a returning user.
+    const firstRowsMs: number[] = [];
+    for (let i = 0; i <= BROWSER_SAMPLES; i++) {
+      const took = await firstRows(page, `${portal.baseUrl}/nested-clusters`);
+      if (i > 0) {
+        firstRowsMs.push(took);
+      }
+    }
+    const filterMs: number[] = [];
+    for (let i = 0; i < BROWSER_SAMPLES; i++) {
+      // From host-01 on: the first page of all hosts shows host-00's clusters.
+      filterMs.push(await hostFilterChange(page, hosts[(i + 1) % HOSTS].name));
+    }
+    log(
+      `page: first rows p95 ${ms(percentile(firstRowsMs, 95))}, filter p95 ${ms(
+        percentile(filterMs, 95),
+      )}`,
+    );
+
+    await page.goto(`${portal.baseUrl}/catalog/default/component/web-shop`);
+    const cardKey = (host: number, name: string) =>
+      `${hosts[host].name}/${name}`;
+    await page.locator(`tr[data-testid="${cardKey(0, 'c-0-0')}"]`).waitFor();
+    const propagation: Record<HostChange, number[]> = {
+      ready: [],
+      paused: [],
+      deleted: [],
+    };
+    const shows: Record<HostChange, string | null> = {
+      ready: 'Running',
+      paused: 'Paused',
+      deleted: null,
+    };
+    // A change the card misses counts as missed, with what REST said then.
+    const missed: string[] = [];
+    for (let i = 0; i < BROWSER_SAMPLES && missed.length < 3; i++) {
+      for (const change of HOST_CHANGES) {
+        const host = i % HOSTS;
+        // web-shop's clusters of the host: paused and deleted take turns.
+        const index =
+          BROWSER_CARD_EVERY *
+          ((2 * Math.floor(i / HOSTS) + (change === 'paused' ? 0 : 1)) %
+            Math.floor(PER_HOST / BROWSER_CARD_EVERY));
+        const cluster =
+          change === 'ready'
+            ? { ...clusterSpec(host, 0), name: `fresh-${i}` }
+            : clusterSpec(host, index);
+        const key = cardKey(host, cluster.name);
+        const seen = await cardShows(page, key, shows[change], CARD_WAIT_MS);
+        const { changedAt } = await fleet.onHost<{ changedAt: number }>(host, {
+          op: 'change',
+          change,
+          cluster,
+        });
+        try {
+          propagation[change].push(Math.max(0, (await seen) - changedAt));
+        } catch {
+          const res = await api(`/clusters/${key}`);
+          const { status } = (await res.json()) as { status?: string };
+          missed.push(
+            `${change} of ${key}: not on the card after ${ms(
+              CARD_WAIT_MS,
+            )}; REST: ${res.status} ${status ?? ''}`,
+          );
+        }
+      }
+    }
+    const allPropagation = Object.values(propagation).flat();
+    log(`card propagation p95: ${ms(percentile(allPropagation, 95))}`);
+
+    const row = (figure: string, sample: number[], target: number): Row => ({
+      figure,
+      value: `${ms(percentile(sample, 50))} / ${ms(percentile(sample, 95))}`,
+      baseline: '',
+      ratio: '',
+      target: `p95 ≤ ${ms(target)}`,
+      met: yesNo(percentile(sample, 95) <= target),
+    });
+    process.stdout.write(
+      `\n${table([
+        row(
+          `page (${TOTAL} clusters): first rows after navigation, p50 / p95`,
+          firstRowsMs,
+          1500,
+        ),
+        row('page: a filter change (host), p50 / p95', filterMs, 200),
+        ...HOST_CHANGES.map(change =>
+          row(
+            `host change → the card shows it (${change}), p50 / p95`,
+            propagation[change],
+            1000,
+          ),
+        ),
+        {
+          ...row(
+            'host change → the card shows it (all), p50 / p95',
+            allPropagation,
+            1000,
+          ),
+          ...(missed.length ? { met: `NO (${missed.length} missed)` } : {}),
+        },
+      ])}\nsamples: ${BROWSER_SAMPLES} navigations (after one that loads the bundle), ${BROWSER_SAMPLES} filter changes, ${BROWSER_SAMPLES} host changes of each kind; seeding took ${ms(
+        seedMs,
+      )}; run took ${Math.round((Date.now() - startedAt) / 1000)} s\n${missed
+        .map(m => `missed: ${m}\n`)
+        .join('')}`,
+    );
+  } finally {
+    await browser.close();
+    await portal.stop();
+    await fleet.all({ op: 'stop' });
+  }
+  process.exit(0);
+}
+
 async function main() {
+  if (BROWSER) {
+    await browserMain();
+    return;
+  }
   if (!global.gc) {
     throw new Error('run with node --expose-gc (yarn bench does)');
   }

@@ -1,0 +1,233 @@
+/*
+ * `BENCH_PHASES=browser`: the portal as users get it — the example backend
+ * (packages/backend) serving the built frontend — measured in a real browser
+ * (Debian's Chromium through playwright-core, as the e2e tests use it), on the
+ * bench's simulated fleet.
+ */
+import { JsonObject } from '@backstage/types';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { preciseNow } from './protocol';
+
+const sleep = (millis: number) => new Promise(res => setTimeout(res, millis));
+
+/** The example backend with the built app, on its own port (the e2e tests use 7007). */
+export class Portal {
+  private constructor(
+    readonly baseUrl: string,
+    private readonly child: ChildProcess,
+    private readonly configDir: string,
+  ) {}
+
+  /**
+   * Starts packages/backend with app-config.yaml, its hosts replaced by the
+   * fleet's. Needs `yarn workspace app build` first (packages/app/dist).
+   */
+  static async start(hosts: JsonObject[], port: number): Promise<Portal> {
+    const baseUrl = `http://localhost:${port}`;
+    const inUse = await fetch(baseUrl).then(
+      () => true,
+      () => false,
+    );
+    if (inUse) {
+      throw new Error(`port ${port} is in use; set BENCH_PORTAL_PORT`);
+    }
+    const configDir = mkdtempSync(join(os.tmpdir(), 'nc-bench-portal-'));
+    const configFile = join(configDir, 'app-config.bench.yaml');
+    // JSON is YAML; arrays replace those of app-config.yaml.
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        app: { baseUrl },
+        backend: { baseUrl, listen: { port }, cors: { origin: baseUrl } },
+        nestedClusters: { hosts },
+      }),
+    );
+    const backendDir = resolve(__dirname, '../../../packages/backend');
+    // Its own process group, so that stop() ends yarn and the backend with it.
+    const child = spawn(
+      'yarn',
+      ['start', '--config', '../../app-config.yaml', '--config', configFile],
+      { cwd: backendDir, detached: true, stdio: 'ignore' },
+    );
+    const portal = new Portal(baseUrl, child, configDir);
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      try {
+        const res = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
+        if (res.ok) {
+          return portal;
+        }
+      } catch {
+        // Not listening yet.
+      }
+      if (Date.now() > deadline || child.exitCode !== null) {
+        await portal.stop();
+        throw new Error(`the portal did not start on ${baseUrl}`);
+      }
+      await sleep(500);
+    }
+  }
+
+  /** The guest's token, as the sign-in page gets it. */
+  async guestToken(): Promise<string> {
+    const res = await fetch(`${this.baseUrl}/api/auth/guest/refresh`);
+    const body = (await res.json()) as {
+      backstageIdentity: { token: string };
+    };
+    return body.backstageIdentity.token;
+  }
+
+  /** Ends the backend and waits until it is gone, so the port is free again. */
+  async stop() {
+    const { pid } = this.child;
+    if (pid && this.child.exitCode === null) {
+      const exited = new Promise(res => this.child.once('exit', res));
+      process.kill(-pid, 'SIGTERM');
+      await exited;
+    }
+    rmSync(this.configDir, { recursive: true, force: true });
+  }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    // As playwright.config.ts: Debian's Chromium.
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
+}
+
+export async function signIn(page: Page, baseUrl: string) {
+  await page.goto(`${baseUrl}/`);
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.getByRole('link', { name: 'web-shop' }).waitFor();
+}
+
+/** The page's clusters table rows (host/name), first row first. */
+const ROWS = 'table[aria-label="Nested clusters"] tbody tr[data-testid]';
+
+/** From starting the navigation to the first row of the clusters table. */
+export async function firstRows(page: Page, url: string): Promise<number> {
+  await page.goto('about:blank');
+  const start = preciseNow();
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.locator(ROWS).first().waitFor();
+  return preciseNow() - start;
+}
+
+/** What the page is waited for: all rows on a host, or a card row's text. */
+type Wanted = { timeoutMs: number } & (
+  | { kind: 'rowsOnHost'; rowsSelector: string; prefix: string }
+  | { kind: 'cardRow'; testid: string; text: string | null }
+);
+
+/**
+ * Resolves with the page's own time (epoch ms) at the first DOM change after
+ * which the page shows what is wanted: a MutationObserver in the page, so
+ * neither polling nor a round trip to the browser counts.
+ */
+function whenPageShows(page: Page, wanted: Wanted): Promise<number> {
+  return page.evaluate(
+    w =>
+      new Promise<number>((done, fail) => {
+        const shows = () => {
+          if (w.kind === 'rowsOnHost') {
+            const rows = [...document.querySelectorAll(w.rowsSelector)];
+            return (
+              rows.length > 0 &&
+              rows.every(r =>
+                r.getAttribute('data-testid')!.startsWith(w.prefix),
+              )
+            );
+          }
+          const row = document.querySelector(`tr[data-testid="${w.testid}"]`);
+          return w.text === null ? !row : !!row?.textContent?.includes(w.text);
+        };
+        const timer = setTimeout(
+          () => fail(new Error('not shown in 30 s')),
+          30_000,
+        );
+        const observer = new MutationObserver(() => {
+          if (shows()) {
+            observer.disconnect();
+            clearTimeout(timer);
+            done(performance.timeOrigin + performance.now());
+          }
+        });
+        observer.observe(document.body, {
+          subtree: true,
+          childList: true,
+          characterData: true,
+          attributes: true,
+        });
+      }),
+    wanted,
+  );
+}
+
+/**
+ * From the click on a Host filter option until every row shown is on that
+ * host, both taken in the page (a capturing click listener and a DOM
+ * observer).
+ */
+export async function hostFilterChange(
+  page: Page,
+  host: string,
+): Promise<number> {
+  await page.getByRole('button', { name: /Host/ }).click();
+  const option = page.getByRole('option', { name: host, exact: true });
+  await option.waitFor();
+  // Counted from the option's click (the menu's own click has fired).
+  await page.evaluate(() => {
+    const w = window as { benchClickAt?: number };
+    delete w.benchClickAt;
+    document.addEventListener(
+      'click',
+      () => {
+        w.benchClickAt ??= performance.timeOrigin + performance.now();
+      },
+      { capture: true, once: true },
+    );
+  });
+  const shown = whenPageShows(page, {
+    kind: 'rowsOnHost',
+    rowsSelector: ROWS,
+    prefix: `${host}/`,
+    timeoutMs: 30_000,
+  });
+  // The observer is in place once a later evaluate has run.
+  await page.evaluate(() => undefined);
+  await option.click();
+  const seenAt = await shown;
+  const clickedAt = (await page.evaluate(
+    () => (window as { benchClickAt?: number }).benchClickAt,
+  )) as number;
+  return seenAt - clickedAt;
+}
+
+/**
+ * Resolves with the page's time once the card's row of `host/name` shows
+ * `text` (or, with text null, is gone). Starts watching before it returns.
+ */
+export async function cardShows(
+  page: Page,
+  testid: string,
+  text: string | null,
+  timeoutMs: number,
+): Promise<Promise<number>> {
+  const seen = whenPageShows(page, {
+    kind: 'cardRow',
+    testid,
+    text,
+    timeoutMs,
+  });
+  // Settled by the caller; a miss must not end the process meanwhile.
+  seen.catch(() => undefined);
+  // The observer is in place once a later evaluate has run.
+  await page.evaluate(() => undefined);
+  return seen;
+}
