@@ -161,8 +161,10 @@ export class ClusterAccess {
       mine === 'true' ? items.filter(await this.isMine(credentials)) : items,
       credentials,
     );
+    const { items: pageItems, ...pageInfo } = pageOf(readable, page);
     return {
-      ...pageOf(readable, page),
+      items: pageItems.map(c => this.queries.withReadTimeFields(c)),
+      ...pageInfo,
       hostErrors:
         hostErrors.length === 0 || (await this.seesHostDetails(caller))
           ? hostErrors
