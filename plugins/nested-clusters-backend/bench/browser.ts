@@ -6,7 +6,7 @@
  */
 import { JsonObject } from '@backstage/types';
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
@@ -47,11 +47,21 @@ export class Portal {
       }),
     );
     const backendDir = resolve(__dirname, '../../../packages/backend');
+    const portalLog = process.env.BENCH_PORTAL_LOG
+      ? openSync(process.env.BENCH_PORTAL_LOG, 'w')
+      : 'ignore';
     // Its own process group, so that stop() ends yarn and the backend with it.
     const child = spawn(
       'yarn',
       ['start', '--config', '../../app-config.yaml', '--config', configFile],
-      { cwd: backendDir, detached: true, stdio: 'ignore' },
+      {
+        cwd: backendDir,
+        detached: true,
+        // BENCH_PORTAL_LOG: a file for the backend's output, to see why it failed.
+        stdio: process.env.BENCH_PORTAL_LOG
+          ? ['ignore', portalLog, portalLog]
+          : 'ignore',
+      },
     );
     const portal = new Portal(baseUrl, child, configDir);
     const deadline = Date.now() + 300_000;
@@ -115,7 +125,13 @@ export async function firstRows(page: Page, url: string): Promise<number> {
   await page.goto('about:blank');
   const start = preciseNow();
   await page.goto(url, { waitUntil: 'commit' });
-  await page.locator(ROWS).first().waitFor();
+  try {
+    await page.locator(ROWS).first().waitFor();
+  } catch (error) {
+    // What the page showed instead, to tell a slow page from a broken one.
+    const shown = await page.locator('main').innerText();
+    throw new Error(`${error}\nthe page showed: ${shown.slice(0, 2000)}`);
+  }
   return preciseNow() - start;
 }
 

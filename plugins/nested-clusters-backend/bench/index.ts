@@ -664,9 +664,21 @@ async function browserMain() {
       await sleep(500);
     }
     log(`portal at ${portal.baseUrl}: ${TOTAL} clusters Running`);
+    // What the page asks the backend for, timed alone (the browser figures include them).
+    for (const path of [
+      '/clusters?mine=true&limit=25',
+      `/clusters?host=${hosts[1].name}&mine=true&limit=25`,
+      '/hosts',
+      '/usage',
+    ]) {
+      const [took, res] = await timed(() => api(path));
+      await res.arrayBuffer();
+      log(`REST ${path}: ${res.status} in ${ms(took)}`);
+    }
     const page = await browser.newPage();
     // A loaded machine parses the app's bundle slowly; the figures say how slowly.
     page.setDefaultTimeout(120_000);
+    page.on('pageerror', error => log(`page error: ${error.message}`));
     await signIn(page, portal.baseUrl);
 
     // The bundle is cached after the first load, as for a returning user.
