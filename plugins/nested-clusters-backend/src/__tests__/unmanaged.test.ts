@@ -109,7 +109,7 @@ describe('unmanaged vclusters', () => {
     await sim?.stop();
   });
 
-  it('lists them on their host with both versions for callers allowed nested-clusters.host.read', async () => {
+  it('lists them on their host with both versions', async () => {
     const res = await eventually(async () => {
       const hosts = await get('/hosts', DANA);
       const eu = hosts.body.items.find(
@@ -145,10 +145,14 @@ describe('unmanaged vclusters', () => {
     expect(res.body.items[0].clusterCount).toBe(1);
   });
 
-  it('hides them from callers without nested-clusters.host.read', async () => {
+  it('lists them to every signed-in caller, without the host.read details', async () => {
     const res = await get('/hosts');
     expect(res.status).toBe(200);
-    expect(res.body.items[0]).not.toHaveProperty('unmanaged');
+    expect(
+      res.body.items[0].unmanaged.map(
+        (u: { namespace: string; name: string }) => `${u.namespace}/${u.name}`,
+      ),
+    ).toEqual(['nc-legacy/legacy', 'team-a-dev/dev']);
   });
 
   it('keeps them out of the managed clusters, and no route acts on them', async () => {

@@ -128,17 +128,18 @@ export class ClusterAccess {
   }
 
   /**
-   * The hosts' health and capacity. Health messages name internal addresses
-   * and API errors, and unmanaged vclusters name other teams' namespaces, so
-   * only callers allowed `nested-clusters.host.read` see them; others get a
-   * generic message and no unmanaged list.
+   * The hosts' health and capacity, and the vclusters on them that the
+   * plugin did not create (names, status and versions, as teams see their
+   * own clusters). Health messages name internal addresses and API errors,
+   * so only callers allowed `nested-clusters.host.read` see them; others get
+   * a generic message.
    */
   async hosts(caller: Caller): Promise<HostSummary[]> {
     const hosts = this.queries.listHosts();
     if (await this.seesHostDetails(caller)) {
       return hosts;
     }
-    return hosts.map(({ unmanaged: _hidden, ...host }) =>
+    return hosts.map(host =>
       host.message ? { ...host, message: GENERIC_HOST_MESSAGE } : host,
     );
   }

@@ -461,7 +461,7 @@ export interface components {
       lastSyncAt?: string;
       clusterCount: number;
       maxClusters: number;
-      /** @description vclusters on the host that the plugin did not create (e.g. with `vcluster create`), read-only. Only for callers allowed nested-clusters.host.read; absent for others. */
+      /** @description vclusters on the host that the plugin did not create (e.g. with `vcluster create`), read-only. */
       unmanaged?: components['schemas']['UnmanagedVcluster'][];
     };
     /** @description A vcluster control plane (the chart's StatefulSet or Deployment, labelled app=vcluster, as `vcluster list` finds them) in a namespace without the plugin's labels. No route acts on it. */

@@ -869,7 +869,7 @@ export const spec = {
           unmanaged: {
             type: 'array',
             description:
-              'vclusters on the host that the plugin did not create (e.g. with `vcluster create`), read-only. Only for callers allowed nested-clusters.host.read; absent for others.\n',
+              'vclusters on the host that the plugin did not create (e.g. with `vcluster create`), read-only.\n',
             items: { $ref: '#/components/schemas/UnmanagedVcluster' },
           },
         },
