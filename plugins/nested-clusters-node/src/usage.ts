@@ -28,6 +28,8 @@ const SUFFIXES: Record<string, number> = {
 /**
  * A Kubernetes quantity (apimachinery resource.Quantity: `250m`, `1.5`,
  * `512Mi`, `1e3`) as a plain number of base units; undefined when malformed.
+ * Not client-node's quantityToScalar: its package does not export it, and it
+ * throws on valid decimals with a binary suffix such as `1.5Gi` (BigInt).
  */
 export function parseQuantity(
   value: string | number | undefined,
