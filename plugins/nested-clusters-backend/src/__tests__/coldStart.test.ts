@@ -1,6 +1,14 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
+  ApiException,
+  PatchStrategy,
+  RbacAuthorizationV1Api,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import {
+  adminClients,
   createRunningCluster,
+  eventually,
   Harness,
   SimulatedHost,
   startBackend,
@@ -56,5 +64,88 @@ describe('cold start without reading Secrets', () => {
       .set('Authorization', DANA);
     expect(download.status).toBeGreaterThanOrEqual(400);
     expect(JSON.stringify(download.body)).toContain('Secret nc-warm/vc-warm');
+  });
+});
+
+/**
+ * The helm-job installer's Role and RoleBinding are removed once a cluster
+ * runs, and the namespace records it: a later start does not delete them again
+ * for every Running cluster (thousands of DELETEs at a fleet's cold start).
+ */
+describe("the installer's install-time rights at a cold start", () => {
+  const INSTALLER = 'nested-clusters-installer';
+  const REMOVED = 'nested-clusters.backstage.io/installer-access-removed';
+  let eu: SimulatedHost;
+  let backend: Harness | undefined;
+  let rbac: RbacAuthorizationV1Api;
+
+  const role = (namespace: string) =>
+    rbac.readNamespacedRole({ namespace, name: INSTALLER }).then(
+      () => 'present',
+      (error: ApiException<unknown>) => {
+        if (error.code === 404) {
+          return 'gone';
+        }
+        throw error;
+      },
+    );
+  /** A Role of that name again, to see whether a start deletes it. */
+  const recreateRole = (namespace: string) =>
+    rbac.createNamespacedRole({
+      namespace,
+      body: { metadata: { name: INSTALLER }, rules: [] },
+    });
+
+  beforeAll(async () => {
+    [eu] = await startSimulators(['eu']);
+    rbac = adminClients(eu.sim).kubeConfig.makeApiClient(
+      RbacAuthorizationV1Api,
+    );
+    const first = await startBackend({ hosts: [eu] });
+    try {
+      await createRunningCluster(first, { name: 'marked' });
+      await createRunningCluster(first, { name: 'unmarked' });
+      await eventually(async () => {
+        expect(await role('nc-marked')).toBe('gone');
+        expect(await role('nc-unmarked')).toBe('gone');
+        const namespace = await adminClients(eu.sim).core.readNamespace({
+          name: 'nc-marked',
+        });
+        expect(namespace.metadata?.annotations?.[REMOVED]).toBeTruthy();
+      });
+    } finally {
+      await first.stop();
+    }
+    // As a cluster from before the mark looks: rights present, no mark.
+    await adminClients(eu.sim).core.patchNamespace(
+      {
+        name: 'nc-unmarked',
+        body: { metadata: { annotations: { [REMOVED]: null } } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await recreateRole('nc-unmarked');
+    await recreateRole('nc-marked');
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await eu?.sim.stop();
+  });
+
+  it('removes them where the namespace has no mark, and leaves marked namespaces alone', async () => {
+    backend = await startBackend({ hosts: [eu] });
+    await eventually(async () => {
+      expect(await role('nc-unmarked')).toBe('gone');
+    });
+    const list = await backend.server
+      .get(`${API}/clusters`)
+      .set('Authorization', DANA)
+      .expect(200);
+    expect(list.body.items.map((c: { status: string }) => c.status)).toEqual([
+      'Running',
+      'Running',
+    ]);
+    expect(await role('nc-marked')).toBe('present');
   });
 });

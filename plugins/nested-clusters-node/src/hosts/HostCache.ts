@@ -10,6 +10,7 @@ import { HostClient } from './HostClient';
 import { KubeconfigSecretRecord, kubeconfigSecrets } from './kubeconfigSecrets';
 import { describeCluster } from './describeCluster';
 import {
+  ANNOTATIONS,
   InstallerRecord,
   NamespaceRecord,
   PodRecord,
@@ -32,7 +33,13 @@ export interface HostHealth {
 }
 
 export type ClusterChange =
-  | { type: 'upsert'; cluster: NestedCluster; previous?: NestedCluster }
+  | {
+      type: 'upsert';
+      cluster: NestedCluster;
+      previous?: NestedCluster;
+      /** The namespace records that the installer's install-time rights are gone. */
+      installerAccessRemoved: boolean;
+    }
   | { type: 'removed'; cluster: NestedCluster };
 
 /**
@@ -221,7 +228,13 @@ export class HostCache {
     const cluster = this.toCluster(ns);
     if (!previous || !isDeepStrictEqual(previous, cluster)) {
       this.clusters.set(namespace, cluster);
-      this.onChange({ type: 'upsert', cluster, previous });
+      this.onChange({
+        type: 'upsert',
+        cluster,
+        previous,
+        installerAccessRemoved:
+          ANNOTATIONS.installerAccessRemoved in ns.annotations,
+      });
     }
   }
 

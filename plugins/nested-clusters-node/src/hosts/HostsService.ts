@@ -29,6 +29,7 @@ import { ClusterChange, HostCache } from './HostCache';
 import { HostClient } from './HostClient';
 import { exposureServer } from './exposure';
 import { rewriteKubeconfig } from './kubeconfig';
+import { ANNOTATIONS } from './records';
 import { Backoff } from './ResourceWatcher';
 
 /** A registered host: its config, API client, installer and cache. */
@@ -301,17 +302,37 @@ export class DefaultNestedClustersHostsService
     });
   }
 
-  /** Deletes what the installer needed only to install (idempotent: every replica may do it). */
+  /**
+   * Deletes what the installer needed only to install, then marks the
+   * namespace, so a cold start does not delete it again for every Running
+   * cluster (idempotent: every replica may do it).
+   */
   private revokeInstallerAccess(cluster: NestedCluster): void {
     const host = this.byName.get(cluster.host);
-    const refs = host?.installer.installedRefs?.(cluster.namespace) ?? [];
-    Promise.all(refs.map(ref => host!.client.delete(ref))).catch(error =>
-      this.logger.warn(
-        `Could not remove the installer's rights of nested cluster "${
-          cluster.name
-        }" on host "${cluster.host}": ${(error as Error).message}`,
-      ),
-    );
+    const refs = host?.installer.installedRefs?.(cluster.namespace);
+    if (!host || !refs?.length) {
+      return;
+    }
+    Promise.all(refs.map(ref => host.client.delete(ref)))
+      .then(() =>
+        host.client.mergePatch(
+          { apiVersion: 'v1', kind: 'Namespace', name: cluster.namespace },
+          {
+            metadata: {
+              annotations: {
+                [ANNOTATIONS.installerAccessRemoved]: new Date().toISOString(),
+              },
+            },
+          },
+        ),
+      )
+      .catch(error =>
+        this.logger.warn(
+          `Could not remove the installer's rights of nested cluster "${
+            cluster.name
+          }" on host "${cluster.host}": ${(error as Error).message}`,
+        ),
+      );
   }
 
   private byKey(key: string): NestedCluster | undefined {
@@ -330,7 +351,8 @@ export class DefaultNestedClustersHostsService
     if (
       change.type === 'upsert' &&
       cluster.status === 'Running' &&
-      change.previous?.status !== 'Running'
+      change.previous?.status !== 'Running' &&
+      !change.installerAccessRemoved
     ) {
       this.revokeInstallerAccess(cluster);
     }

@@ -34,6 +34,8 @@ export const ANNOTATIONS = {
   requests: `${ANNOTATION_PREFIX}requests`,
   /** On the StatefulSet: the portal's finished pauses of the last 7 days (JSON). */
   pauses: `${ANNOTATION_PREFIX}pauses`,
+  /** On the namespace: the installer's install-time rights were removed, so no start removes them again. */
+  installerAccessRemoved: `${ANNOTATION_PREFIX}installer-access-removed`,
 } as const;
 
 /** The vcluster CLI's pause annotations (pkg/lifecycle). */
