@@ -164,8 +164,8 @@ function whenPageShows(page: Page, wanted: Wanted): Promise<number> {
           return w.text === null ? !row : !!row?.textContent?.includes(w.text);
         };
         const timer = setTimeout(
-          () => fail(new Error('not shown in 30 s')),
-          30_000,
+          () => fail(new Error(`not shown in ${w.timeoutMs} ms`)),
+          w.timeoutMs,
         );
         const observer = new MutationObserver(() => {
           if (shows()) {
