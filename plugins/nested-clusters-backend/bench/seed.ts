@@ -59,6 +59,9 @@ export function seedCluster(host: SimulatedCluster, cluster: SeededCluster) {
     [ANNOTATIONS.installer]: 'helm-job',
     [ANNOTATIONS.expiresAt]:
       cluster.expiresAt ?? new Date(Date.now() + 72 * 3_600_000).toISOString(),
+    // A settled cluster: the plugin removed the installer's rights when it
+    // first saw it Running (the first start after an upgrade does that once).
+    [ANNOTATIONS.installerAccessRemoved]: new Date().toISOString(),
   };
   if (cluster.component) {
     annotations[ANNOTATIONS.component] = cluster.component;
