@@ -295,6 +295,16 @@ export function defaultOnCreate(
       o.status = {};
       break;
     }
+    case 'batch/cronjobs': {
+      // SetDefaults_CronJob (pkg/apis/batch/v1/defaults.go).
+      const spec = obj(o.spec);
+      spec.concurrencyPolicy = spec.concurrencyPolicy ?? 'Allow';
+      spec.suspend = spec.suspend ?? false;
+      spec.successfulJobsHistoryLimit = spec.successfulJobsHistoryLimit ?? 3;
+      spec.failedJobsHistoryLimit = spec.failedJobsHistoryLimit ?? 1;
+      o.spec = spec;
+      break;
+    }
     default:
       break;
   }

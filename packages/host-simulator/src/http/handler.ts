@@ -32,6 +32,7 @@ import { queryBool, queryInt } from './query';
 import { present, ResourceRequest } from './resource';
 import { REVIEW_RESOURCES, review } from './reviews';
 import { readScale, writeScale } from './scale';
+import { TableConvertor } from './table';
 import { tokenRequest } from './tokenRequest';
 import { streamWatch, WatchConnection } from './watch';
 
@@ -366,6 +367,16 @@ export class ClusterEndpoint {
           );
           return;
         }
+        if (target?.kind === 'Table') {
+          const found = this.api.get(type, namespace, name!);
+          send(
+            200,
+            new TableConvertor(this.api, rr, target, q).table([found], {
+              resourceVersion: found.metadata.resourceVersion,
+            }),
+          );
+          return;
+        }
         send(
           200,
           target
@@ -595,6 +606,17 @@ export class ClusterEndpoint {
     }
     if (result.remainingItemCount !== undefined) {
       metadata.remainingItemCount = result.remainingItemCount;
+    }
+    if (target?.kind === 'Table') {
+      sendJson(
+        res,
+        200,
+        new TableConvertor(this.api, rr, target, q).table(
+          result.items,
+          metadata,
+        ),
+      );
+      return;
     }
     if (target) {
       sendJson(

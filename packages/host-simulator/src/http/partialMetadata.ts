@@ -23,13 +23,14 @@ import { KubeObject } from '../model';
  * taken in the order given rather than sorted by q.
  */
 export interface MetadataTarget {
-  kind: 'PartialObjectMetadata' | 'PartialObjectMetadataList';
+  /** `Table` is served by table.ts. */
+  kind: 'PartialObjectMetadata' | 'PartialObjectMetadataList' | 'Table';
   apiVersion: string;
 }
 
 const GROUP = 'meta.k8s.io';
 const VERSIONS = ['v1', 'v1beta1'];
-const KINDS = ['PartialObjectMetadata', 'PartialObjectMetadataList'];
+const KINDS = ['PartialObjectMetadata', 'PartialObjectMetadataList', 'Table'];
 const PLAIN =
   /^(\*\/\*|application\/\*|application\/json|application\/[\w.-]+\+json|application\/yaml|application\/vnd\.kubernetes\.protobuf)$/;
 

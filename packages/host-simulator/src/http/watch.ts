@@ -2,12 +2,14 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { ClusterApi, WatchEvent } from '../api';
 import { ApiError, errors } from '../errors';
 import { JsonObject } from '../json';
+import { KubeObject } from '../model';
 import { apiVersionOf } from '../registry';
 import { WireFormat } from './body';
 import { encodeWatchFrame, PROTOBUF } from './protobuf';
 import { queryBool, queryInt } from './query';
 import { MetadataTarget, watchObject } from './partialMetadata';
 import { present, ResourceRequest } from './resource';
+import { TableConvertor } from './table';
 
 /** An open watch stream, so faults and shutdown can cut it. */
 export interface WatchConnection {
@@ -45,6 +47,14 @@ export function streamWatch(
       'Forbidden: sendInitialEvents requires setting allowWatchBookmarks=true and resourceVersionMatch=NotOlderThan',
     );
   }
+  // A Table watch converts every event, bookmarks included
+  // (watchEmbeddedEncoder); a bad includeObject is a 400 before the stream starts.
+  const tables =
+    target?.kind === 'Table'
+      ? new TableConvertor(api, rr, target, q).watchConverter()
+      : undefined;
+  const transform = (obj: KubeObject) =>
+    tables ? tables(obj) : watchObject(obj, target);
   const timeoutSeconds = queryInt(q, 'timeoutSeconds');
   let lastRv = String(api.store.resourceVersion);
   let closed = false;
@@ -105,7 +115,7 @@ export function streamWatch(
     lastRv = event.object.metadata.resourceVersion;
     write({
       type: event.type,
-      object: watchObject(present(rr, event.object), target),
+      object: transform(present(rr, event.object)),
     });
   };
   try {
@@ -129,17 +139,14 @@ export function streamWatch(
     if (initialEvents) {
       write({
         type: 'BOOKMARK',
-        object: watchObject(
-          {
-            kind: rr.type.kind,
-            apiVersion: apiVersionOf(rr.type.group, rr.version),
-            metadata: {
-              resourceVersion: String(api.store.resourceVersion),
-              annotations: { 'k8s.io/initial-events-end': 'true' },
-            },
+        object: transform({
+          kind: rr.type.kind,
+          apiVersion: apiVersionOf(rr.type.group, rr.version),
+          metadata: {
+            resourceVersion: String(api.store.resourceVersion),
+            annotations: { 'k8s.io/initial-events-end': 'true' },
           },
-          target,
-        ),
+        }),
       });
     }
   } catch (error) {
@@ -161,16 +168,13 @@ export function streamWatch(
     const tick = () => {
       write({
         type: 'BOOKMARK',
-        object: watchObject(
-          {
-            kind: rr.type.kind,
-            apiVersion: apiVersionOf(rr.type.group, rr.version),
-            metadata: {
-              resourceVersion: String(api.store.resourceVersion),
-            },
+        object: transform({
+          kind: rr.type.kind,
+          apiVersion: apiVersionOf(rr.type.group, rr.version),
+          metadata: {
+            resourceVersion: String(api.store.resourceVersion),
           },
-          target,
-        ),
+        }),
       });
       timers[0] = setTimeout(tick, bookmarkIntervalMs);
     };
