@@ -1,31 +1,27 @@
 import * as k8s from '@kubernetes/client-node';
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { startHostSimulator, HostSimulator } from '../simulator';
 import { createCa } from '../tls';
 import {
   eventually,
-  installNestedCluster,
   isolatedNetwork,
   statusOf,
 } from '../__testUtils__/helpers';
+import {
+  KUBECTL,
+  KubectlResult,
+  kubectlForNestedCluster,
+} from '../__testUtils__/kubectl';
 
 /**
  * A real kubectl (the one on PATH, or $KUBECTL) against a nested cluster, through
  * the kubeconfig the cluster hands out. Every command's effect is read back with
  * @kubernetes/client-node. Works with Debian's kubectl 1.20 and newer ones.
  */
-const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 const NS = 'demo';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 jest.setTimeout(60000);
 
@@ -38,44 +34,22 @@ describe('kubectl against a nested cluster', () => {
   let core: k8s.CoreV1Api;
   let apps: k8s.AppsV1Api;
 
-  const run = (
+  let run: (
     args: string[],
-    opts: { env?: Record<string, string>; timeoutMs?: number } = {},
-  ) =>
-    new Promise<Result>(resolve => {
-      execFile(
-        KUBECTL,
-        args,
-        {
-          env: { ...process.env, KUBECONFIG: kubeconfig, ...opts.env },
-          timeout: opts.timeoutMs ?? 20000,
-        },
-        (error, stdout, stderr) =>
-          resolve({
-            code: error ? Number(error.code ?? 1) || 1 : 0,
-            stdout,
-            stderr,
-          }),
-      );
-    });
-  /** Runs kubectl and fails the test with its output when it does not succeed. */
-  const kubectl = async (...args: string[]) => {
-    const result = await run(args);
-    if (result.code !== 0) {
-      throw new Error(
-        `kubectl ${args.join(' ')} failed (${result.code}): ${result.stderr}`,
-      );
-    }
-    return result.stdout;
-  };
+    opts?: { env?: Record<string, string>; timeoutMs?: number },
+  ) => Promise<KubectlResult>;
+  let kubectl: (...args: string[]) => Promise<string>;
+  let cleanup: () => void;
   /** kubectl 1.20-1.24 validate client-side with the OpenAPI v2 protobuf document, which the simulator does not serve. */
   const validateFlag = () => (minor < 25 ? ['--validate=false'] : []);
 
   beforeAll(async () => {
     sim = await startHostSimulator(isolatedNetwork());
-    dir = mkdtempSync(join(tmpdir(), 'kubectl-test-'));
-    kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, await installNestedCluster(sim, 'team-k', 'k'));
+    ({ dir, kubeconfig, run, kubectl, cleanup } = await kubectlForNestedCluster(
+      sim,
+      'team-k',
+      'k',
+    ));
     kc = new k8s.KubeConfig();
     kc.loadFromFile(kubeconfig);
     core = kc.makeApiClient(k8s.CoreV1Api);
@@ -88,7 +62,7 @@ describe('kubectl against a nested cluster', () => {
   });
   afterAll(async () => {
     await sim?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    cleanup?.();
   });
 
   it('creates every generator kind, in protobuf from kubectl 1.2x+, and the objects read back', async () => {

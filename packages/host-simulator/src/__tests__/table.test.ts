@@ -1,16 +1,12 @@
 import * as k8s from '@kubernetes/client-node';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { HostSimulator, startHostSimulator } from '../simulator';
 import {
   eventually,
   hostKubeConfig,
-  installNestedCluster,
   isolatedNetwork,
   rawRequest,
 } from '../__testUtils__/helpers';
+import { kubectlForNestedCluster } from '../__testUtils__/kubectl';
 
 /**
  * Server-side printing (`as=Table`): the real kubectl on PATH (or $KUBECTL)
@@ -18,7 +14,6 @@ import {
  * pkg/printers/internalversion/printers.go, and the Table answer has the shape
  * of meta.k8s.io/v1 Table.
  */
-const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 const NS = 'shop';
 const TABLE =
   'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
@@ -35,28 +30,18 @@ function rowsOf(output: string): string[][] {
 
 describe('Table output', () => {
   let sim: HostSimulator;
-  let dir: string;
   let kubeconfig: string;
   let core: k8s.CoreV1Api;
-
-  const kubectl = (...args: string[]) =>
-    new Promise<string>((resolve, reject) => {
-      execFile(
-        KUBECTL,
-        args,
-        { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 20000 },
-        (error, stdout, stderr) =>
-          error
-            ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`))
-            : resolve(stdout),
-      );
-    });
+  let kubectl: (...args: string[]) => Promise<string>;
+  let cleanup: () => void;
 
   beforeAll(async () => {
     sim = await startHostSimulator(isolatedNetwork());
-    dir = mkdtempSync(join(tmpdir(), 'table-test-'));
-    kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, await installNestedCluster(sim, 'team-t', 't'));
+    ({ kubeconfig, kubectl, cleanup } = await kubectlForNestedCluster(
+      sim,
+      'team-t',
+      't',
+    ));
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(kubeconfig);
     core = kc.makeApiClient(k8s.CoreV1Api);
@@ -89,7 +74,7 @@ describe('Table output', () => {
   });
   afterAll(async () => {
     await sim?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    cleanup?.();
   });
 
   it('kubectl get pods prints READY, STATUS, RESTARTS and AGE; -o wide adds IP, NODE, NOMINATED NODE and READINESS GATES', async () => {

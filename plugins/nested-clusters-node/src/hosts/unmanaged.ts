@@ -37,7 +37,7 @@ export interface ManagedSources {
  * Deployments labelled app=vcluster. A Deployment has the fields a
  * StatefulSet record keeps (replicas, pod template), so it reduces the same way.
  */
-export function vclusterDeployments(
+function vclusterDeployments(
   client: HostClient,
 ): WatchedResource<StatefulSetRecord> {
   return listedResource(
@@ -52,7 +52,7 @@ export function vclusterDeployments(
 }
 
 /** The status `vcluster list` would show, from the cached workload and pods. */
-export function unmanagedStatus(
+function unmanagedStatus(
   workload: StatefulSetRecord,
   pods: PodRecord[],
 ): UnmanagedVclusterStatus {
