@@ -1,4 +1,5 @@
 import {
+  AuthService,
   BackstageCredentials,
   LoggerService,
   PermissionsService,
@@ -44,6 +45,7 @@ export class NestedClusterSupplier implements KubernetesClustersSupplier {
     private readonly defaultSupplier: KubernetesClustersSupplier,
     private readonly hosts: NestedClustersHostsService,
     private readonly readers: ReaderAccounts,
+    private readonly auth: AuthService,
     private readonly permissions: PermissionsService,
     private readonly logger: LoggerService,
   ) {}
@@ -68,9 +70,18 @@ export class NestedClusterSupplier implements KubernetesClustersSupplier {
     return [...defaults, ...added];
   }
 
+  /**
+   * Users only: a nested cluster shows what its user could read with their
+   * own kubeconfig, and a service has none. (The Kubernetes plugin asks with
+   * its own service credentials while it starts, and its start must not wait
+   * for a token from every cluster of every host.)
+   */
   private async nestedClusters(
     credentials: BackstageCredentials,
   ): Promise<ClusterDetails[]> {
+    if (!this.auth.isPrincipal(credentials, 'user')) {
+      return [];
+    }
     const { items } = await this.hosts.listClusters();
     const running = items.filter(cluster => cluster.status === 'Running');
     const visible = await this.visibleTo(credentials, running);

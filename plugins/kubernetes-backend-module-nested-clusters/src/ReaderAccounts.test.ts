@@ -112,4 +112,29 @@ describe('ReaderAccounts', () => {
     });
     expect(adminKubeconfig).toHaveBeenCalledTimes(2);
   });
+
+  it('sets up at most issuesAtOnce clusters at a time', async () => {
+    let running = 0;
+    let mostAtOnce = 0;
+    const readers = new ReaderAccounts({
+      adminKubeconfig: async () => {
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        try {
+          return await hosts.adminKubeconfig(cluster);
+        } finally {
+          running -= 1;
+        }
+      },
+      logger,
+      issuesAtOnce: 2,
+    });
+    const many = Array.from({ length: 6 }, (_, i) => ({
+      ...cluster,
+      name: `readers-${i}`,
+    }));
+    const issued = await Promise.all(many.map(c => readers.credentials(c)));
+    expect(issued.every(c => typeof c?.token === 'string')).toBe(true);
+    expect(mostAtOnce).toBe(2);
+  });
 });

@@ -5,6 +5,7 @@ import {
   V1ClusterRole,
 } from '@kubernetes/client-node';
 import { NestedCluster } from '@nested-clusters/plugin-nested-clusters-common';
+import pLimit from 'p-limit';
 import {
   adminKubeConfig,
   createOrKeep,
@@ -71,6 +72,8 @@ export interface ReaderAccountsOptions {
   tokenTtlSeconds?: number;
   /** How long a failed cluster is skipped before the next attempt. */
   failureCooldownMs?: number;
+  /** Clusters set up at once, so a first request over many clusters does not flood the hosts. */
+  issuesAtOnce?: number;
 }
 
 interface Entry {
@@ -94,10 +97,12 @@ export class ReaderAccounts {
   private readonly entries = new Map<string, Entry>();
   private readonly tokenTtlSeconds: number;
   private readonly failureCooldownMs: number;
+  private readonly limitIssues: pLimit.Limit;
 
   constructor(private readonly options: ReaderAccountsOptions) {
     this.tokenTtlSeconds = options.tokenTtlSeconds ?? 3600;
     this.failureCooldownMs = options.failureCooldownMs ?? 30_000;
+    this.limitIssues = pLimit(options.issuesAtOnce ?? 16);
   }
 
   /** Reader credentials of a Running cluster, or undefined while it cannot be reached. */
@@ -126,7 +131,7 @@ export class ReaderAccounts {
     }
     if (!entry.inFlight) {
       const current = entry;
-      current.inFlight = this.issue(cluster)
+      current.inFlight = this.limitIssues(() => this.issue(cluster))
         .then(issued => {
           current.credentials = issued;
           current.failedAt = undefined;

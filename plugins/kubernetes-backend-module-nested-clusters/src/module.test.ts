@@ -167,6 +167,21 @@ describe('nested-clusters kubernetes cluster supplier', () => {
     await expect(secrets).rejects.toMatchObject({ code: 403 });
   });
 
+  it('lists nested clusters to users only, not to services', async () => {
+    await withSupplier(sim, mockServices.permissions(), async supplier => {
+      await eventually(async () => {
+        const names = (await supplier.getClusters({ credentials })).map(
+          c => c.name,
+        );
+        expect(names).toContain(K8S_DEMO);
+      });
+      const asService = await supplier.getClusters({
+        credentials: mockCredentials.service('plugin:kubernetes'),
+      });
+      expect(asService).toEqual([]);
+    });
+  });
+
   it.each([
     ['nested-clusters.cluster.read'],
     ['nested-clusters.cluster.kubeconfig'],
@@ -310,6 +325,7 @@ async function withSupplier<T>(
           logger,
           failureCooldownMs: 0,
         }),
+        mockServices.auth(),
         permissions,
         logger,
       ),

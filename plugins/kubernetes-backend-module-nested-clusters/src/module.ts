@@ -19,6 +19,7 @@ export const nestedClustersKubernetesModule = createBackendModule({
     env.registerInit({
       deps: {
         logger: coreServices.logger,
+        auth: coreServices.auth,
         lifecycle: coreServices.lifecycle,
         permissions: coreServices.permissions,
         clusterSupplier: kubernetesClusterSupplierExtensionPoint,
@@ -26,6 +27,7 @@ export const nestedClustersKubernetesModule = createBackendModule({
       },
       async init({
         logger,
+        auth,
         lifecycle: pluginLifecycle,
         permissions,
         clusterSupplier,
@@ -48,6 +50,7 @@ export const nestedClustersKubernetesModule = createBackendModule({
               await getDefault(),
               hosts,
               readers,
+              auth,
               permissions,
               logger,
             ),
