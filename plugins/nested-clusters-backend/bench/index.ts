@@ -30,6 +30,7 @@ import nestedClustersPlugin from '../src';
 import {
   cardShows,
   firstRows,
+  firstRowsInApp,
   hostFilterChange,
   launchBrowser,
   Portal,
@@ -195,7 +196,8 @@ async function coldStart(rawConfig: JsonObject) {
       },
     });
   // Complete: every host synced and every cluster listed; warm: every
-  // status settled (Running needs each kubeconfig Secret to be read once).
+  // status settled. The probes ask for counts, not for all clusters, so that
+  // probing costs the backend under test little of the time it measures.
   for (;;) {
     const { items } = (await (await api('/hosts')).json()) as {
       items: HostSummary[];
@@ -204,17 +206,17 @@ async function coldStart(rawConfig: JsonObject) {
     if (items.every(h => h.healthy) && count === TOTAL) {
       break;
     }
-    await sleep(5);
+    await sleep(20);
   }
   const completeMs = preciseNow() - startedAt;
   for (;;) {
-    const { items } = (await (await api('/clusters')).json()) as {
-      items: NestedCluster[];
-    };
-    if (items.filter(c => c.status === 'Running').length === TOTAL) {
+    const { totalItems } = (await (
+      await api('/clusters?status=Running&limit=1')
+    ).json()) as { totalItems: number };
+    if (totalItems === TOTAL) {
       break;
     }
-    await sleep(100);
+    await sleep(20);
   }
   const coldStartMs = preciseNow() - startedAt;
   log(
@@ -638,7 +640,7 @@ async function browserMain() {
   );
   const browser = await launchBrowser();
   try {
-    const token = await portal.guestToken();
+    const token = await portal.guestToken('group:default/team-a');
     const api: Api = (path: string) =>
       fetch(`${portal.baseUrl}/api/nested-clusters${path}`, {
         headers: { authorization: `Bearer ${token}` },
@@ -689,15 +691,19 @@ async function browserMain() {
         firstRowsMs.push(took);
       }
     }
+    const inAppMs: number[] = [];
+    for (let i = 0; i < BROWSER_SAMPLES; i++) {
+      inAppMs.push(await firstRowsInApp(page, portal.baseUrl));
+    }
     const filterMs: number[] = [];
     for (let i = 0; i < BROWSER_SAMPLES; i++) {
       // From host-01 on: the first page of all hosts shows host-00's clusters.
       filterMs.push(await hostFilterChange(page, hosts[(i + 1) % HOSTS].name));
     }
     log(
-      `page: first rows p95 ${ms(percentile(firstRowsMs, 95))}, filter p95 ${ms(
-        percentile(filterMs, 95),
-      )}`,
+      `page: first rows p95 ${ms(percentile(inAppMs, 95))} (full load ${ms(
+        percentile(firstRowsMs, 95),
+      )}), filter p95 ${ms(percentile(filterMs, 95))}`,
     );
 
     await page.goto(`${portal.baseUrl}/catalog/default/component/web-shop`);
@@ -729,7 +735,12 @@ async function browserMain() {
             ? { ...clusterSpec(host, 0), name: `fresh-${i}` }
             : clusterSpec(host, index);
         const key = cardKey(host, cluster.name);
-        const seen = await cardShows(page, key, shows[change], CARD_WAIT_MS);
+        const { seen } = await cardShows(
+          page,
+          key,
+          shows[change],
+          CARD_WAIT_MS,
+        );
         const { changedAt } = await fleet.onHost<{ changedAt: number }>(host, {
           op: 'change',
           change,
@@ -762,7 +773,12 @@ async function browserMain() {
     process.stdout.write(
       `\n${table([
         row(
-          `page (${TOTAL} clusters): first rows after navigation, p50 / p95`,
+          `page (${TOTAL} clusters): first rows after navigating in the app, p50 / p95`,
+          inAppMs,
+          1500,
+        ),
+        row(
+          '  … after a full page load (the app boots again), p50 / p95',
           firstRowsMs,
           1500,
         ),
@@ -782,7 +798,7 @@ async function browserMain() {
           ),
           ...(missed.length ? { met: `NO (${missed.length} missed)` } : {}),
         },
-      ])}\nsamples: ${BROWSER_SAMPLES} navigations (after one that loads the bundle), ${BROWSER_SAMPLES} filter changes, ${BROWSER_SAMPLES} host changes of each kind; seeding took ${ms(
+      ])}\nsamples: ${BROWSER_SAMPLES} navigations of each kind (after one that loads the bundle), ${BROWSER_SAMPLES} filter changes, ${BROWSER_SAMPLES} host changes of each kind; seeding took ${ms(
         seedMs,
       )}; run took ${Math.round((Date.now() - startedAt) / 1000)} s\n${missed
         .map(m => `missed: ${m}\n`)
