@@ -25,7 +25,11 @@ import {
   readNestedClustersConfig,
 } from '@nested-clusters/plugin-nested-clusters-node';
 import { nestedClustersConfig } from '@nested-clusters/test-harness';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import os from 'node:os';
+import { promisify } from 'node:util';
+import { performance } from 'node:perf_hooks';
 import nestedClustersPlugin from '../src';
 import {
   cardShows,
@@ -163,9 +167,40 @@ async function measureHeapPerCluster(
   return heapPerCluster;
 }
 
+/**
+ * With BENCH_CPU_PROFILE=<file>, a CPU profile of this process (the backend
+ * under test) for Chrome's DevTools; otherwise nothing.
+ */
+async function startCpuProfile(): Promise<{ stop(): Promise<void> }> {
+  const file = process.env.BENCH_CPU_PROFILE;
+  if (!file) {
+    return { stop: async () => undefined };
+  }
+  const session = new Session();
+  session.connect();
+  const post = promisify(session.post.bind(session)) as (
+    method: string,
+  ) => Promise<unknown>;
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = (await post('Profiler.stop')) as {
+        profile: object;
+      };
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      log(`CPU profile of the cold start written to ${file}`);
+    },
+  };
+}
+
 /** Cold start: from starting the backend to a complete, warm cache. */
 async function coldStart(rawConfig: JsonObject) {
   const startedAt = preciseNow();
+  // How busy the backend's thread was: near 100 % means the backend, not the hosts, sets the pace.
+  const loopBefore = performance.eventLoopUtilization();
+  const profile = await startCpuProfile();
   const backend = await startTestBackend({
     features: [
       nestedClustersPlugin,
@@ -219,10 +254,12 @@ async function coldStart(rawConfig: JsonObject) {
     await sleep(20);
   }
   const coldStartMs = preciseNow() - startedAt;
+  const { utilization } = performance.eventLoopUtilization(loopBefore);
+  await profile.stop();
   log(
     `cold start: ${ms(coldStartMs)} (every cluster listed after ${ms(
       completeMs,
-    )})`,
+    )}; the backend's event loop busy ${Math.round(utilization * 100)} %)`,
   );
   return { backend, api, coldStartMs, completeMs };
 }
@@ -681,6 +718,12 @@ async function browserMain() {
     // A loaded machine parses the app's bundle slowly; the figures say how slowly.
     page.setDefaultTimeout(120_000);
     page.on('pageerror', error => log(`page error: ${error.message}`));
+    // When signal frames reach the page, to split the card's figure into
+    // backend (host change → frame) and browser (frame → DOM) parts.
+    const framesAt: number[] = [];
+    page.on('websocket', ws =>
+      ws.on('framereceived', () => framesAt.push(Date.now())),
+    );
     await signIn(page, portal.baseUrl);
 
     // The bundle is cached after the first load, as for a returning user.
@@ -715,6 +758,8 @@ async function browserMain() {
       paused: [],
       deleted: [],
     };
+    const toFrame: number[] = [];
+    const frameToDom: number[] = [];
     const shows: Record<HostChange, string | null> = {
       ready: 'Running',
       paused: 'Paused',
@@ -747,7 +792,13 @@ async function browserMain() {
           cluster,
         });
         try {
-          propagation[change].push(Math.max(0, (await seen) - changedAt));
+          const seenAt = await seen;
+          propagation[change].push(Math.max(0, seenAt - changedAt));
+          const frameAt = framesAt.find(t => t >= changedAt);
+          if (frameAt !== undefined && frameAt <= seenAt) {
+            toFrame.push(frameAt - changedAt);
+            frameToDom.push(seenAt - frameAt);
+          }
         } catch {
           const res = await api(`/clusters/${key}`);
           const { status } = (await res.json()) as { status?: string };
@@ -760,7 +811,15 @@ async function browserMain() {
       }
     }
     const allPropagation = Object.values(propagation).flat();
-    log(`card propagation p95: ${ms(percentile(allPropagation, 95))}`);
+    log(
+      `card propagation p95: ${ms(
+        percentile(allPropagation, 95),
+      )}; host change → signal frame p50 / p95 ${ms(
+        percentile(toFrame, 50),
+      )} / ${ms(percentile(toFrame, 95))}, frame → DOM ${ms(
+        percentile(frameToDom, 50),
+      )} / ${ms(percentile(frameToDom, 95))}`,
+    );
 
     const row = (figure: string, sample: number[], target: number): Row => ({
       figure,

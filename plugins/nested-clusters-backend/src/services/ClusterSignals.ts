@@ -13,7 +13,7 @@ import {
 import { SignalsService } from '@backstage/plugin-signals-node';
 
 /** Changes are gathered this long, so a burst (a cold start) is one message per channel. */
-const SIGNAL_BATCH_MS = 200;
+const SIGNAL_BATCH_MS = 50;
 
 /**
  * Publishes cluster changes through Backstage signals, so views update

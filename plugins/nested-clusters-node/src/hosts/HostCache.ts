@@ -85,9 +85,16 @@ export class HostCache {
       );
     this.namespaceWatcher = watcher(namespaces(client));
     this.stsWatcher = watcher(statefulSets(client));
-    this.podWatcher = watcher(pods(client));
-    this.syncedPodWatcher = watcher(syncedPods(client));
-    this.installerWatcher = watcher(installer.watchedResource(client));
+    // Looked up by namespace: a cluster's pods and its installer object.
+    this.podWatcher = watcher({ ...pods(client), groupedByNamespace: true });
+    this.syncedPodWatcher = watcher({
+      ...syncedPods(client),
+      groupedByNamespace: true,
+    });
+    this.installerWatcher = watcher({
+      ...installer.watchedResource(client),
+      groupedByNamespace: true,
+    });
     this.secretWatcher = watcher(kubeconfigSecrets(client, installer));
     this.watchers = [
       this.namespaceWatcher,
@@ -124,17 +131,15 @@ export class HostCache {
   }
 
   health(): HostHealth {
-    const failing = this.watchers.find(w => w.error !== undefined);
+    const message = this.unreachable();
     const synced = this.watchers.every(w => w.synced);
     const lastSync = this.watchers
       .map(w => w.lastSyncAt?.getTime())
       .filter((t): t is number => t !== undefined);
     return {
-      healthy: synced && !failing,
+      healthy: synced && !message,
       synced,
-      message: failing
-        ? `host "${this.host.name}" is unreachable: ${failing.error}`
-        : undefined,
+      message,
       lastSyncAt: lastSync.length
         ? new Date(Math.min(...lastSync)).toISOString()
         : undefined,
@@ -185,6 +190,14 @@ export class HostCache {
     return `${this.host.namespacePrefix}${name}`;
   }
 
+  /** Why the host is unreachable, while one of its watches fails. */
+  private unreachable(): string | undefined {
+    const failing = this.watchers.find(w => w.error !== undefined);
+    return failing
+      ? `host "${this.host.name}" is unreachable: ${failing.error}`
+      : undefined;
+  }
+
   private settled(): boolean {
     return this.watchers.every(w => w.synced || w.error !== undefined);
   }
@@ -200,6 +213,11 @@ export class HostCache {
   }
 
   private refresh(changed: Set<string> | 'all'): void {
+    // Until every kind was listed (or failed) a derived status would be a
+    // guess; the last one to settle derives them all at once.
+    if (!this.settled()) {
+      return;
+    }
     const keys =
       changed === 'all'
         ? new Set([
@@ -267,9 +285,9 @@ export class HostCache {
     const clusterPods = [
       ...(this.podWatcher.byNamespace.get(ns.name)?.values() ?? []),
     ].filter(p => p.release === name);
-    const health = this.health();
-    let derived: DerivedStatus = health.message
-      ? { status: 'Unknown' as const, statusMessage: health.message }
+    const unreachable = this.unreachable();
+    let derived: DerivedStatus = unreachable
+      ? { status: 'Unknown' as const, statusMessage: unreachable }
       : deriveStatus({
           namespace: ns,
           installer,

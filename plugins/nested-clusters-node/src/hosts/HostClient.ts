@@ -2,13 +2,17 @@ import {
   ApiException,
   AppsV1Api,
   BatchV1Api,
+  Configuration,
   CoreV1Api,
+  createConfiguration,
   CustomObjectsApi,
+  HttpMethod,
   KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
   RequestContext,
+  ServerConfiguration,
   Watch,
 } from '@kubernetes/client-node';
 import {
@@ -65,33 +69,81 @@ export class HostClient {
   readonly objects: KubernetesObjectApi;
   readonly watch: Watch;
   /**
-   * Metadata-only reads, as controllers use them for objects whose content
-   * they do not need: lists answer PartialObjectMetadataList and watch
-   * events carry PartialObjectMetadata (kube-apiserver's
+   * Metadata-only watches, as controllers use them for objects whose content
+   * they do not need: events carry PartialObjectMetadata (kube-apiserver's
    * endpoints/handlers/response.go). Same connection pool and credentials.
    */
-  readonly metadata: { core: CoreV1Api; watch: Watch };
+  readonly metadataWatch: Watch;
+  /** client-node's HTTP stack without a generated API, for lists read as plain JSON. */
+  private readonly http: Configuration;
 
   constructor(readonly host: HostConfig) {
     this.kubeConfig = buildKubeConfig(host);
+    this.http = createConfiguration({
+      baseServer: new ServerConfiguration(
+        this.kubeConfig.getCurrentCluster()!.server,
+        {},
+      ),
+      authMethods: { default: this.kubeConfig },
+    });
     this.core = this.kubeConfig.makeApiClient(CoreV1Api);
     this.apps = this.kubeConfig.makeApiClient(AppsV1Api);
     this.batch = this.kubeConfig.makeApiClient(BatchV1Api);
     this.custom = this.kubeConfig.makeApiClient(CustomObjectsApi);
     this.objects = KubernetesObjectApi.makeApiClient(this.kubeConfig);
     this.watch = new Watch(this.kubeConfig);
-    this.metadata = {
-      core: new AcceptingKubeConfig(
+    this.metadataWatch = new Watch(
+      new AcceptingKubeConfig(
         this.kubeConfig,
-        `application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`,
-      ).makeApiClient(CoreV1Api),
-      watch: new Watch(
-        new AcceptingKubeConfig(
-          this.kubeConfig,
-          `application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1`,
-        ),
+        `application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1`,
       ),
+    );
+  }
+
+  /**
+   * One page of a LIST as plain JSON. The generated APIs turn every object
+   * into typed model instances, which at a cold start costs the backend more
+   * CPU than parsing the JSON; the cache keeps a few fields of each object and
+   * reads them from the JSON. Same credentials, TLS and connection pool as
+   * every other call (client-node's own Watch sends its requests this way).
+   */
+  async listJson(
+    path: string,
+    params: {
+      labelSelector?: string;
+      fieldSelector?: string;
+      limit: number;
+      continueToken?: string;
+    },
+    accept = 'application/json',
+  ): Promise<unknown> {
+    const request = this.http.baseServer.makeRequestContext(
+      path,
+      HttpMethod.GET,
+    );
+    const query: Record<string, string | undefined> = {
+      labelSelector: params.labelSelector || undefined,
+      fieldSelector: params.fieldSelector,
+      limit: String(params.limit),
+      continue: params.continueToken,
     };
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) {
+        request.setQueryParam(key, value);
+      }
+    }
+    request.setHeaderParam('Accept', accept);
+    await this.http.authMethods.default?.applySecurityAuthentication(request);
+    const response = await this.http.httpApi.send(request).toPromise();
+    if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
+      throw new ApiException(
+        response.httpStatusCode,
+        `Unsuccessful HTTP request: LIST ${path}`,
+        await response.getBodyAsAny(),
+        response.headers,
+      );
+    }
+    return JSON.parse(await response.body.text());
   }
 
   async create<T extends KubernetesObject>(object: T): Promise<T> {

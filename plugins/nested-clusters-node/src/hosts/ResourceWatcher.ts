@@ -19,6 +19,12 @@ export interface WatchedResource<T> {
   fieldSelector?: string;
   /** The watch client when not the host's plain one, e.g. metadata-only. */
   watch?: Watch;
+  /**
+   * Whether records are also kept grouped by namespace (`byNamespace`): a
+   * Map per namespace costs more than the record it holds, so only kinds
+   * looked up by namespace ask for it.
+   */
+  groupedByNamespace?: boolean;
   list(options: {
     labelSelector: string;
     fieldSelector?: string;
@@ -53,7 +59,7 @@ const PAGE_SIZE = 500;
  */
 export class ResourceWatcher<T> {
   readonly items = new Map<string, T>();
-  /** The same records grouped by namespace (cluster-scoped objects by name). */
+  /** With `groupedByNamespace`: the same records grouped by namespace. */
   readonly byNamespace = new Map<string, Map<string, T>>();
   private resourceVersion: string | undefined;
   private abort: AbortController | undefined;
@@ -285,6 +291,9 @@ export class ResourceWatcher<T> {
 
   private put(key: string, record: T): void {
     this.items.set(key, record);
+    if (!this.resource.groupedByNamespace) {
+      return;
+    }
     const group = groupOf(key);
     let records = this.byNamespace.get(group);
     if (!records) {
@@ -296,6 +305,9 @@ export class ResourceWatcher<T> {
 
   private remove(key: string): void {
     this.items.delete(key);
+    if (!this.resource.groupedByNamespace) {
+      return;
+    }
     const group = groupOf(key);
     const records = this.byNamespace.get(group);
     records?.delete(key);

@@ -3,6 +3,10 @@ import { HostClient } from './HostClient';
 import { listedResource } from './resources';
 import { WatchedResource } from './ResourceWatcher';
 
+/** kube-apiserver answers a list of objects' metadata only (endpoints/handlers/response.go). */
+const METADATA_LIST =
+  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+
 /** What the cache keeps of a kubeconfig Secret: that it exists. */
 export type KubeconfigSecretRecord = true;
 
@@ -25,15 +29,15 @@ export function kubeconfigSecrets(
     fieldSelector: DEFAULT_FIELD_SELECTOR,
   };
   return listedResource(
+    client,
     {
       name: 'kubeconfig secrets',
       path: '/api/v1/secrets',
       labelSelector: selector.labelSelector ?? '',
       fieldSelector: selector.fieldSelector,
-      watch: client.metadata.watch,
+      watch: client.metadataWatch,
       reduce: () => true,
     },
-    // A PartialObjectMetadataList, read through the typed Secret list.
-    params => client.metadata.core.listSecretForAllNamespaces(params),
+    METADATA_LIST,
   );
 }

@@ -39,6 +39,7 @@ export const ANNOTATIONS = {
 } as const;
 
 /** The vcluster CLI's pause annotations (pkg/lifecycle). */
+const LOFT_PREFIX = 'loft.sh/';
 export const PAUSED_ANNOTATION = 'loft.sh/paused';
 export const PAUSED_REPLICAS_ANNOTATION = 'loft.sh/paused-replicas';
 export const PAUSED_DATE_ANNOTATION = 'loft.sh/paused-date';
@@ -125,6 +126,23 @@ function num(value: unknown): number {
   return typeof value === 'number' ? value : 0;
 }
 
+/**
+ * The annotations the cache reads: the plugin's own and vcluster's pause
+ * marks. Others (kubectl's last-applied configuration, Helm's, a platform's
+ * own) would only cost memory for every cluster.
+ */
+function keptAnnotations(
+  annotations: Record<string, string> | undefined,
+): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(annotations ?? {})) {
+    if (key.startsWith(ANNOTATION_PREFIX) || key.startsWith(LOFT_PREFIX)) {
+      kept[key] = value;
+    }
+  }
+  return kept;
+}
+
 export function reduceNamespace(object: unknown): NamespaceRecord | undefined {
   const { metadata, status } = object as RawObject;
   const clusterName = metadata?.labels?.[CLUSTER_NAME_LABEL];
@@ -134,7 +152,7 @@ export function reduceNamespace(object: unknown): NamespaceRecord | undefined {
   return {
     name: metadata.name,
     clusterName,
-    annotations: { ...metadata.annotations },
+    annotations: keptAnnotations(metadata.annotations),
     createdAt:
       timestamp(metadata.creationTimestamp) ?? new Date(0).toISOString(),
     terminating:
@@ -160,7 +178,7 @@ export function reduceStatefulSet(
   return {
     namespace: metadata.namespace,
     release,
-    annotations: { ...metadata.annotations },
+    annotations: keptAnnotations(metadata.annotations),
     specReplicas:
       typeof spec?.replicas === 'number' ? (spec.replicas as number) : 1,
     statusReplicas: num(status?.replicas),

@@ -11,51 +11,37 @@ import {
   SYNCED_BY_LABEL,
   SyncedPodRecord,
 } from './records';
-import { ListPage, WatchedResource } from './ResourceWatcher';
+import { WatchedResource } from './ResourceWatcher';
 
-/** Typed lists carry the continue token as `_continue`, raw ones as `continue`. */
-export interface AnyList {
-  items: unknown[];
-  metadata?: {
-    resourceVersion?: string;
-    _continue?: string;
-    continue?: string;
-  };
+interface JsonList {
+  items?: unknown[];
+  metadata?: { resourceVersion?: string; continue?: string };
 }
 
-function page(list: AnyList): ListPage {
-  return {
-    items: list.items,
-    resourceVersion: list.metadata?.resourceVersion ?? '',
-    continueToken: list.metadata?._continue ?? list.metadata?.continue,
-  };
-}
-
-/** The parameters every typed client-node list call takes. */
-export interface ListParams {
-  labelSelector?: string;
-  fieldSelector?: string;
-  limit: number;
-  _continue?: string;
-}
-
-/** A watched resource listed through one typed client-node call. */
+/**
+ * A watched resource listed at its own path as plain JSON
+ * (`HostClient.listJson`); `accept` asks for another representation, e.g.
+ * metadata only.
+ */
 export function listedResource<T>(
+  client: HostClient,
   resource: Omit<WatchedResource<T>, 'list'>,
-  listCall: (params: ListParams) => Promise<AnyList>,
+  accept?: string,
 ): WatchedResource<T> {
   return {
     ...resource,
-    list: async ({ labelSelector, fieldSelector, limit, continueToken }) =>
-      page(
-        await listCall({
-          // An empty selector selects everything; client-node would send `labelSelector=`.
-          labelSelector: labelSelector || undefined,
-          fieldSelector,
-          limit,
-          _continue: continueToken,
-        }),
-      ),
+    list: async params => {
+      const list = (await client.listJson(
+        resource.path,
+        params,
+        accept,
+      )) as JsonList;
+      return {
+        items: list.items ?? [],
+        resourceVersion: list.metadata?.resourceVersion ?? '',
+        continueToken: list.metadata?.continue,
+      };
+    },
   };
 }
 
@@ -63,43 +49,34 @@ export function listedResource<T>(
 export function namespaces(
   client: HostClient,
 ): WatchedResource<NamespaceRecord> {
-  return listedResource(
-    {
-      name: 'namespaces',
-      path: '/api/v1/namespaces',
-      labelSelector: MANAGED_SELECTOR,
-      reduce: reduceNamespace,
-    },
-    params => client.core.listNamespace(params),
-  );
+  return listedResource(client, {
+    name: 'namespaces',
+    path: '/api/v1/namespaces',
+    labelSelector: MANAGED_SELECTOR,
+    reduce: reduceNamespace,
+  });
 }
 
 /** vcluster control planes: StatefulSets labelled app=vcluster. */
 export function statefulSets(
   client: HostClient,
 ): WatchedResource<StatefulSetRecord> {
-  return listedResource(
-    {
-      name: 'statefulsets',
-      path: '/apis/apps/v1/statefulsets',
-      labelSelector: 'app=vcluster',
-      reduce: reduceStatefulSet,
-    },
-    params => client.apps.listStatefulSetForAllNamespaces(params),
-  );
+  return listedResource(client, {
+    name: 'statefulsets',
+    path: '/apis/apps/v1/statefulsets',
+    labelSelector: 'app=vcluster',
+    reduce: reduceStatefulSet,
+  });
 }
 
 /** vcluster control-plane pods, labelled app=vcluster. */
 export function pods(client: HostClient): WatchedResource<PodRecord> {
-  return listedResource(
-    {
-      name: 'pods',
-      path: '/api/v1/pods',
-      labelSelector: 'app=vcluster',
-      reduce: reducePod,
-    },
-    params => client.core.listPodForAllNamespaces(params),
-  );
+  return listedResource(client, {
+    name: 'pods',
+    path: '/api/v1/pods',
+    labelSelector: 'app=vcluster',
+    reduce: reducePod,
+  });
 }
 
 /**
@@ -109,15 +86,12 @@ export function pods(client: HostClient): WatchedResource<PodRecord> {
 export function syncedPods(
   client: HostClient,
 ): WatchedResource<SyncedPodRecord> {
-  return listedResource(
-    {
-      name: 'synced pods',
-      path: '/api/v1/pods',
-      labelSelector: SYNCED_BY_LABEL,
-      reduce: reduceSyncedPod,
-    },
-    params => client.core.listPodForAllNamespaces(params),
-  );
+  return listedResource(client, {
+    name: 'synced pods',
+    path: '/api/v1/pods',
+    labelSelector: SYNCED_BY_LABEL,
+    reduce: reduceSyncedPod,
+  });
 }
 
 /** Installer objects of a custom resource type, labelled managed-by. */
@@ -128,19 +102,10 @@ export function customResources<T>(
   plural: string,
   reduce: (object: unknown) => T | undefined,
 ): WatchedResource<T> {
-  return listedResource(
-    {
-      name: `${plural}.${group}`,
-      path: `/apis/${group}/${version}/${plural}`,
-      labelSelector: MANAGED_SELECTOR,
-      reduce,
-    },
-    async params =>
-      (await client.custom.listClusterCustomObject({
-        group,
-        version,
-        plural,
-        ...params,
-      })) as AnyList,
-  );
+  return listedResource(client, {
+    name: `${plural}.${group}`,
+    path: `/apis/${group}/${version}/${plural}`,
+    labelSelector: MANAGED_SELECTOR,
+    reduce,
+  });
 }

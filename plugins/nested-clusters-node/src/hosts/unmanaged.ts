@@ -40,15 +40,12 @@ export interface ManagedSources {
 function vclusterDeployments(
   client: HostClient,
 ): WatchedResource<StatefulSetRecord> {
-  return listedResource(
-    {
-      name: 'deployments',
-      path: '/apis/apps/v1/deployments',
-      labelSelector: 'app=vcluster',
-      reduce: reduceStatefulSet,
-    },
-    params => client.apps.listDeploymentForAllNamespaces(params),
-  );
+  return listedResource(client, {
+    name: 'deployments',
+    path: '/apis/apps/v1/deployments',
+    labelSelector: 'app=vcluster',
+    reduce: reduceStatefulSet,
+  });
 }
 
 /** The status `vcluster list` would show, from the cached workload and pods. */

@@ -131,15 +131,12 @@ export class HelmJobInstaller implements Installer {
 
   /** The install Job's pod: it carries the CLI's error as its termination message. */
   watchedResource(client: HostClient): WatchedResource<InstallerRecord> {
-    return listedResource(
-      {
-        name: 'installer-pods',
-        path: '/api/v1/pods',
-        labelSelector: `${MANAGED_SELECTOR},job-name`,
-        reduce: reduceInstallerPod,
-      },
-      params => client.core.listPodForAllNamespaces(params),
-    );
+    return listedResource(client, {
+      name: 'installer-pods',
+      path: '/api/v1/pods',
+      labelSelector: `${MANAGED_SELECTOR},job-name`,
+      reduce: reduceInstallerPod,
+    });
   }
 
   /** Takes the installer ServiceAccount's rights away once the cluster runs. */
