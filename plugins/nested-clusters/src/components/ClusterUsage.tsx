@@ -1,4 +1,6 @@
 import Tooltip from '@material-ui/core/Tooltip';
+import { useState } from 'react';
+import useInterval from 'react-use/esm/useInterval';
 import Typography from '@material-ui/core/Typography';
 import {
   formatResources,
@@ -39,11 +41,14 @@ export function ClusterUsage({ cluster }: { cluster: NestedCluster }) {
 /** The sleep schedule's next event: "sleeps in 3h 20m" or "wakes in 9h". */
 export function NextSleep({
   cluster,
-  now = Date.now(),
+  now,
 }: {
   cluster: NestedCluster;
   now?: number;
 }) {
+  // Rows are not rendered again while their cluster is unchanged, so the countdown ticks on its own.
+  const [tick, setTick] = useState(Date.now);
+  useInterval(() => setTick(Date.now()), 60_000);
   const next = cluster.sleep?.next;
   if (!next) {
     return null;
@@ -57,7 +62,7 @@ export function NextSleep({
       }, wake-up ${cluster.sleep!.wakeup}, ${cluster.sleep!.timezone})`}
     >
       <Typography variant="caption" color="textSecondary" display="block">
-        {verb} in {formatDuration(at.getTime() - now)}
+        {verb} in {formatDuration(at.getTime() - (now ?? tick))}
       </Typography>
     </Tooltip>
   );

@@ -12,6 +12,7 @@ import { ClusterActions, Notice } from './ClusterActions';
 import { ClusterStatus, ExpiresIn } from './ClusterStatus';
 import { ClusterUsage, NextSleep } from './ClusterUsage';
 import { clusterKey } from './clusterUtils';
+import { memo, useCallback, useRef } from 'react';
 
 export interface ClustersTableProps {
   clusters: NestedCluster[];
@@ -30,10 +31,85 @@ const useStyles = makeStyles({
   },
 });
 
+interface ClusterRowProps {
+  cluster: NestedCluster;
+  showOwnership?: boolean;
+  onChanged(): void;
+  onNotice(notice: Notice): void;
+}
+
+/**
+ * One cluster's row. A reload brings new objects for every cluster, but a
+ * signal usually means one of them changed: rows whose cluster reads the
+ * same are not rendered again (the callbacks are stable, see below).
+ */
+const ClusterRow = memo(
+  function ClusterRow(props: ClusterRowProps) {
+    const { cluster, showOwnership, onChanged, onNotice } = props;
+    return (
+      <TableRow data-testid={clusterKey(cluster)}>
+        <TableCell component="th" scope="row">
+          {cluster.name}
+          {/* Under the name rather than a column of its own, to fit narrow cards. */}
+          <Typography variant="caption" color="textSecondary" display="block">
+            {cluster.host}
+          </Typography>
+        </TableCell>
+        <TableCell>
+          <ClusterStatus cluster={cluster} />
+          <NextSleep cluster={cluster} />
+        </TableCell>
+        <TableCell>{cluster.kubernetesVersion ?? '—'}</TableCell>
+        <TableCell>
+          <ExpiresIn expiresAt={cluster.expiresAt} />
+        </TableCell>
+        <TableCell>
+          <ClusterUsage cluster={cluster} />
+        </TableCell>
+        {showOwnership && (
+          <TableCell>
+            <EntityRefLink entityRef={cluster.owner} />
+          </TableCell>
+        )}
+        {showOwnership && (
+          <TableCell>
+            {cluster.component ? (
+              <EntityRefLink entityRef={cluster.component} />
+            ) : (
+              '—'
+            )}
+          </TableCell>
+        )}
+        <TableCell padding="none">
+          <ClusterActions
+            cluster={cluster}
+            onChanged={onChanged}
+            onNotice={onNotice}
+          />
+        </TableCell>
+      </TableRow>
+    );
+  },
+  (before, after) =>
+    before.showOwnership === after.showOwnership &&
+    before.onChanged === after.onChanged &&
+    before.onNotice === after.onNotice &&
+    JSON.stringify(before.cluster) === JSON.stringify(after.cluster),
+);
+
 /** Clusters with status, expiry and the actions the user may take. */
 export function ClustersTable(props: ClustersTableProps) {
-  const { clusters, showOwnership, onChanged, onNotice } = props;
+  const { clusters, showOwnership } = props;
   const classes = useStyles();
+  // The callers' callbacks change with their load state; the rows get stable
+  // ones that call the latest, so a reload does not render every row again.
+  const latest = useRef(props);
+  latest.current = props;
+  const onChanged = useCallback(() => latest.current.onChanged(), []);
+  const onNotice = useCallback(
+    (notice: Notice) => latest.current.onNotice(notice),
+    [],
+  );
   return (
     // Scrolls sideways in narrow columns (the entity page's content column)
     // instead of cutting off the actions.
@@ -57,54 +133,13 @@ export function ClustersTable(props: ClustersTableProps) {
         </TableHead>
         <TableBody>
           {clusters.map(cluster => (
-            <TableRow
+            <ClusterRow
               key={clusterKey(cluster)}
-              data-testid={clusterKey(cluster)}
-            >
-              <TableCell component="th" scope="row">
-                {cluster.name}
-                {/* Under the name rather than a column of its own, to fit narrow cards. */}
-                <Typography
-                  variant="caption"
-                  color="textSecondary"
-                  display="block"
-                >
-                  {cluster.host}
-                </Typography>
-              </TableCell>
-              <TableCell>
-                <ClusterStatus cluster={cluster} />
-                <NextSleep cluster={cluster} />
-              </TableCell>
-              <TableCell>{cluster.kubernetesVersion ?? '—'}</TableCell>
-              <TableCell>
-                <ExpiresIn expiresAt={cluster.expiresAt} />
-              </TableCell>
-              <TableCell>
-                <ClusterUsage cluster={cluster} />
-              </TableCell>
-              {showOwnership && (
-                <TableCell>
-                  <EntityRefLink entityRef={cluster.owner} />
-                </TableCell>
-              )}
-              {showOwnership && (
-                <TableCell>
-                  {cluster.component ? (
-                    <EntityRefLink entityRef={cluster.component} />
-                  ) : (
-                    '—'
-                  )}
-                </TableCell>
-              )}
-              <TableCell padding="none">
-                <ClusterActions
-                  cluster={cluster}
-                  onChanged={onChanged}
-                  onNotice={onNotice}
-                />
-              </TableCell>
-            </TableRow>
+              cluster={cluster}
+              showOwnership={showOwnership}
+              onChanged={onChanged}
+              onNotice={onNotice}
+            />
           ))}
         </TableBody>
       </Table>
