@@ -743,6 +743,19 @@ async function browserMain() {
       // From host-01 on: the first page of all hosts shows host-00's clusters.
       filterMs.push(await hostFilterChange(page, hosts[(i + 1) % HOSTS].name));
     }
+    if (process.env.BENCH_BROWSER_PROFILE) {
+      // The page's JavaScript during one navigation and one filter change.
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+      await firstRowsInApp(page, portal.baseUrl);
+      await hostFilterChange(page, hosts[1].name);
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(process.env.BENCH_BROWSER_PROFILE, JSON.stringify(profile));
+      log(
+        `browser CPU profile written to ${process.env.BENCH_BROWSER_PROFILE}`,
+      );
+    }
     log(
       `page: first rows p95 ${ms(percentile(inAppMs, 95))} (full load ${ms(
         percentile(firstRowsMs, 95),

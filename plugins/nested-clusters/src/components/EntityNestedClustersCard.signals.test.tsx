@@ -101,4 +101,53 @@ describe('EntityNestedClustersCard with signals', () => {
     await new Promise(resolve => setTimeout(resolve, 100));
     expect(requests).toBe(before + 1);
   });
+
+  it('loads a change signalled while a reload is in flight once that reload ends', async () => {
+    let current: NestedCluster = cluster('web-dev', { status: 'Running' });
+    let requests = 0;
+    let gate: Promise<void> = Promise.resolve();
+    server.use(
+      http.get('*/api/nested-clusters/clusters', async () => {
+        requests += 1;
+        // What the host had when the request came, answered when the gate opens.
+        const snapshot = current;
+        await gate;
+        return HttpResponse.json({ items: [snapshot], hostErrors: [] });
+      }),
+    );
+    const signals = fakeSignals();
+    const channel = 'nested-clusters:component:component:default/web-shop';
+    await renderInTestApp(
+      <EntityProvider entity={entity}>
+        <EntityNestedClustersCard />
+      </EntityProvider>,
+      {
+        apis: [
+          [nestedClustersApiRef, createTestClient()],
+          [signalApiRef, signals.api],
+          mockApis.permission(),
+        ],
+      },
+    );
+    const row = async () =>
+      within(await screen.findByTestId('simulated/web-dev'));
+    expect((await row()).getByText('Running')).toBeInTheDocument();
+    const before = requests;
+
+    let open = () => {};
+    gate = new Promise(resolve => {
+      open = resolve;
+    });
+    current = cluster('web-dev', { status: 'Paused' });
+    act(() => signals.send(channel, { sequence: 1 }));
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(requests).toBe(before + 1);
+    // A second change while the first reload waits for its answer.
+    current = cluster('web-dev', { status: 'Deleting' });
+    act(() => signals.send(channel, { sequence: 2 }));
+    act(() => open());
+
+    expect(await (await row()).findByText('Deleting')).toBeInTheDocument();
+    expect(requests).toBe(before + 2);
+  });
 });

@@ -9,7 +9,7 @@ import {
   UserClustersSignal,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { useSignal } from '@backstage/plugin-signals-react';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { nestedClustersApiRef } from '../api';
 import { isTransitional, REFRESH_INTERVAL_MS } from './clusterUtils';
@@ -59,9 +59,26 @@ function useLive<T>(
   const polling =
     !byUser.isSignalsAvailable && value !== undefined && inTransition(value);
 
+  // react-use ignores a retry while a load is in flight, so a change
+  // signalled meanwhile is remembered and loaded once that load ends.
+  const missed = useRef(false);
+  const reload = () => {
+    if (loading) {
+      missed.current = true;
+    } else {
+      retry();
+    }
+  };
+  useEffect(() => {
+    if (!loading && missed.current) {
+      missed.current = false;
+      retry();
+    }
+  }, [loading, retry]);
+
   useEffect(() => {
     if (byComponent.lastSignal) {
-      retry();
+      reload();
     }
     // Only a new message reloads.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -77,7 +94,7 @@ function useLive<T>(
           c => c.host === wanted.host && c.name === wanted.name,
         ))
     ) {
-      retry();
+      reload();
     }
     // Only a new message reloads.
     // eslint-disable-next-line react-hooks/exhaustive-deps
