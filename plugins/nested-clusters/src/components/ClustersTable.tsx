@@ -44,7 +44,7 @@ interface ClusterRowProps {
  * same are not rendered again (the callbacks are stable, see below).
  */
 const ClusterRow = memo(
-  function ClusterRow(props: ClusterRowProps) {
+  function ClusterRowContent(props: ClusterRowProps) {
     const { cluster, showOwnership, onChanged, onNotice } = props;
     return (
       <TableRow data-testid={clusterKey(cluster)}>
