@@ -228,7 +228,33 @@ async function clickUntilShown(
   const clickedAt = (await page.evaluate(
     () => (window as { benchClickAt?: number }).benchClickAt,
   )) as number;
+  if (process.env.BENCH_TIMELINE) {
+    await logTimeline(page, clickedAt, seenAt);
+  }
   return seenAt - clickedAt;
+}
+
+/** BENCH_TIMELINE: the API calls after a click, relative to it, to see where the time goes. */
+async function logTimeline(page: Page, clickedAt: number, seenAt: number) {
+  const calls = await page.evaluate(
+    since =>
+      performance
+        .getEntriesByType('resource')
+        .map(entry => entry as PerformanceResourceTiming)
+        .map(e => ({
+          path: new URL(e.name).pathname + new URL(e.name).search,
+          start: performance.timeOrigin + e.startTime - since,
+          end: performance.timeOrigin + e.responseEnd - since,
+        }))
+        .filter(e => e.start >= 0 && e.path.startsWith('/api/')),
+    clickedAt,
+  );
+  const lines = calls.map(
+    c => `  ${Math.round(c.start)}–${Math.round(c.end)} ms ${c.path}`,
+  );
+  process.stdout.write(
+    `click → shown ${Math.round(seenAt - clickedAt)} ms\n${lines.join('\n')}\n`,
+  );
 }
 
 /**

@@ -53,7 +53,10 @@ const HOSTS = Number(process.env.BENCH_HOSTS ?? (BROWSER ? 5 : 20));
 const PER_HOST = Number(process.env.BENCH_PER_HOST ?? (BROWSER ? 1000 : 500));
 const TOTAL = HOSTS * PER_HOST;
 const LATENCY_MS = 50;
-const COMPONENTS = Math.min(500, PER_HOST);
+// Each component has this many clusters whatever the fleet's size (one per
+// host at 20 × 500), so that a list's size does not grow with the fleet.
+const CLUSTERS_PER_COMPONENT = 20;
+const COMPONENTS = Math.max(1, Math.floor(TOTAL / CLUSTERS_PER_COMPONENT));
 const TEAMS = 50;
 const LIST_SAMPLES = 300;
 const BASELINE_LIST_SAMPLES = 10;
@@ -98,13 +101,13 @@ function clusterSpec(host: number, index: number): SeededCluster {
       component:
         index % BROWSER_CARD_EVERY === 0
           ? 'component:default/web-shop'
-          : `component:default/comp-${index % COMPONENTS}`,
+          : `component:default/comp-${n % COMPONENTS}`,
     };
   }
   return {
     name: `c-${host}-${index}`,
     owner: `group:default/team-${n % TEAMS}`,
-    component: `component:default/comp-${index % COMPONENTS}`,
+    component: `component:default/comp-${n % COMPONENTS}`,
   };
 }
 
@@ -168,12 +171,14 @@ async function measureHeapPerCluster(
 }
 
 /**
- * With BENCH_CPU_PROFILE=<file>, a CPU profile of this process (the backend
+ * With BENCH_CPU_PROFILE=<prefix>, a CPU profile of this process (the backend
  * under test) for Chrome's DevTools; otherwise nothing.
  */
-async function startCpuProfile(): Promise<{ stop(): Promise<void> }> {
-  const file = process.env.BENCH_CPU_PROFILE;
-  if (!file) {
+async function startCpuProfile(
+  phase: string,
+): Promise<{ stop(): Promise<void> }> {
+  const prefix = process.env.BENCH_CPU_PROFILE;
+  if (!prefix) {
     return { stop: async () => undefined };
   }
   const session = new Session();
@@ -188,9 +193,10 @@ async function startCpuProfile(): Promise<{ stop(): Promise<void> }> {
       const { profile } = (await post('Profiler.stop')) as {
         profile: object;
       };
+      const file = `${prefix}-${phase}.cpuprofile`;
       writeFileSync(file, JSON.stringify(profile));
       session.disconnect();
-      log(`CPU profile of the cold start written to ${file}`);
+      log(`CPU profile of the ${phase} written to ${file}`);
     },
   };
 }
@@ -200,7 +206,7 @@ async function coldStart(rawConfig: JsonObject) {
   const startedAt = preciseNow();
   // How busy the backend's thread was: near 100 % means the backend, not the hosts, sets the pace.
   const loopBefore = performance.eventLoopUtilization();
-  const profile = await startCpuProfile();
+  const profile = await startCpuProfile('cold-start');
   const backend = await startTestBackend({
     features: [
       nestedClustersPlugin,
@@ -617,7 +623,9 @@ async function scaleMain() {
   const { rawConfig, config } = fleetConfig(hosts);
   const heapPerCluster = await measureHeapPerCluster(config);
   const { backend, api, coldStartMs, completeMs } = await coldStart(rawConfig);
+  const profile = await startCpuProfile('lists');
   const listMs = await measurePluginLists(api);
+  await profile.stop();
   const memory = await fleetMemory(fleet);
   await backend.stop();
   await fleet.all({ op: 'stop' });

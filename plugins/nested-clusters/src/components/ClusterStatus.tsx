@@ -6,10 +6,10 @@ import {
   StatusRunning,
   StatusWarning,
 } from '@backstage/core-components';
-import Box from '@material-ui/core/Box';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import {
   AddonStatus,
   NestedCluster,
@@ -18,29 +18,39 @@ import { ComponentType, ReactNode, useState } from 'react';
 import useInterval from 'react-use/esm/useInterval';
 import { EXPIRY_WARNING_MS, formatDuration } from './clusterUtils';
 
+// Static classes rather than Box, which computes its styles per instance:
+// a page of rows holds many of these.
+const useStyles = makeStyles({
+  label: { display: 'inline-flex', alignItems: 'center' },
+  running: { whiteSpace: 'normal', maxWidth: 260 },
+  provisioning: { width: 120, whiteSpace: 'normal' },
+});
+
 /**
  * core-components' Status* hide their children from assistive technology, so
  * they only draw the coloured icon and the text stays readable.
  */
 function StatusLabel(props: { icon: ComponentType<{}>; children: ReactNode }) {
   const Icon = props.icon;
+  const classes = useStyles();
   return (
-    <Box component="span" display="inline-flex" alignItems="center">
+    <span className={classes.label}>
       <Icon />
       {props.children}
-    </Box>
+    </span>
   );
 }
 
 /** A status chip in the theme's status colours; Provisioning shows progress, Failed its reason. */
 export function ClusterStatus({ cluster }: { cluster: NestedCluster }) {
+  const classes = useStyles();
   switch (cluster.status) {
     case 'Running':
       return (
-        <Box whiteSpace="normal" maxWidth={260}>
+        <div className={classes.running}>
           <StatusLabel icon={StatusOK}>Running</StatusLabel>
           <AddonsStatus addons={cluster.addons} />
-        </Box>
+        </div>
       );
     case 'Provisioning':
       return <ProvisioningStatus cluster={cluster} />;
@@ -100,13 +110,14 @@ export function AddonsStatus({ addons }: { addons?: AddonStatus[] }) {
 }
 
 function ProvisioningStatus({ cluster }: { cluster: NestedCluster }) {
+  const classes = useStyles();
   const progress = cluster.progress;
   const percent =
     progress && progress.totalSteps > 0
       ? Math.round((progress.completedSteps / progress.totalSteps) * 100)
       : undefined;
   return (
-    <Box width={120} whiteSpace="normal">
+    <div className={classes.provisioning}>
       <StatusLabel icon={StatusRunning}>Provisioning</StatusLabel>
       <LinearProgress
         variant={percent === undefined ? 'indeterminate' : 'determinate'}
@@ -118,7 +129,7 @@ function ProvisioningStatus({ cluster }: { cluster: NestedCluster }) {
           {progress.step} ({progress.completedSteps}/{progress.totalSteps})
         </Typography>
       )}
-    </Box>
+    </div>
   );
 }
 
