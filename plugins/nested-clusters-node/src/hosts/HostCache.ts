@@ -190,6 +190,24 @@ export class HostCache {
     return `${this.host.namespacePrefix}${name}`;
   }
 
+  /** Whether the first sync has ended (or timed out): reads no longer wait for it. */
+  get firstSynced(): boolean {
+    return this.firstSyncDone;
+  }
+
+  /**
+   * Why reads of this host cannot be trusted now (unreachable, or not listed
+   * yet), or undefined; cheaper than health() for a check on every read.
+   */
+  problem(): string | undefined {
+    return (
+      this.unreachable() ??
+      (this.watchers.every(w => w.synced)
+        ? undefined
+        : `host "${this.host.name}" is not synced yet`)
+    );
+  }
+
   /** Why the host is unreachable, while one of its watches fails. */
   private unreachable(): string | undefined {
     const failing = this.watchers.find(w => w.error !== undefined);

@@ -206,18 +206,18 @@ export class DefaultNestedClustersHostsService
 
   async listClusters(query: ClusterQuery = {}) {
     const hosts = query.host ? [this.host(query.host)] : this.hosts();
-    await Promise.all(
-      hosts.map(h => h.cache.waitForFirstSync(this.firstSyncTimeoutMs)),
-    );
+    // Every read asks: only hosts still in their first sync cost a wait.
+    const syncing = hosts.filter(h => !h.cache.firstSynced);
+    if (syncing.length) {
+      await Promise.all(
+        syncing.map(h => h.cache.waitForFirstSync(this.firstSyncTimeoutMs)),
+      );
+    }
     const hostErrors: HostError[] = [];
     for (const host of hosts) {
-      const health = host.cache.health();
-      if (!health.healthy) {
-        hostErrors.push({
-          host: host.config.name,
-          message:
-            health.message ?? `host "${host.config.name}" is not synced yet`,
-        });
+      const problem = host.cache.problem();
+      if (problem) {
+        hostErrors.push({ host: host.config.name, message: problem });
       }
     }
     const wanted = new Set(hosts.map(h => h.config.name));
@@ -246,11 +246,9 @@ export class DefaultNestedClustersHostsService
   async getCluster(hostName: string, name: string) {
     const host = this.host(hostName);
     await host.cache.waitForFirstSync(this.firstSyncTimeoutMs);
-    const health = host.cache.health();
-    if (!health.healthy) {
-      throw new ServiceUnavailableError(
-        health.message ?? `host "${hostName}" is not synced yet`,
-      );
+    const problem = host.cache.problem();
+    if (problem) {
+      throw new ServiceUnavailableError(problem);
     }
     return host.cache.get(name);
   }
