@@ -51,6 +51,23 @@ function fakeSignals() {
   };
 }
 
+/** Renders web-shop's card with the given signals; returns its web-dev row. */
+async function renderCard(signals: SignalApi) {
+  await renderInTestApp(
+    <EntityProvider entity={entity}>
+      <EntityNestedClustersCard />
+    </EntityProvider>,
+    {
+      apis: [
+        [nestedClustersApiRef, createTestClient()],
+        [signalApiRef, signals],
+        mockApis.permission(),
+      ],
+    },
+  );
+  return async () => within(await screen.findByTestId('simulated/web-dev'));
+}
+
 describe('EntityNestedClustersCard with signals', () => {
   it('updates a settled cluster when its component channel signals a change', async () => {
     let current: NestedCluster = cluster('web-dev', { status: 'Running' });
@@ -62,20 +79,7 @@ describe('EntityNestedClustersCard with signals', () => {
       }),
     );
     const signals = fakeSignals();
-    await renderInTestApp(
-      <EntityProvider entity={entity}>
-        <EntityNestedClustersCard />
-      </EntityProvider>,
-      {
-        apis: [
-          [nestedClustersApiRef, createTestClient()],
-          [signalApiRef, signals.api],
-          mockApis.permission(),
-        ],
-      },
-    );
-    const row = async () =>
-      within(await screen.findByTestId('simulated/web-dev'));
+    const row = await renderCard(signals.api);
     expect((await row()).getByText('Running')).toBeInTheDocument();
     expect(signals.channels()).toContain(
       'nested-clusters:component:component:default/web-shop',
@@ -117,20 +121,7 @@ describe('EntityNestedClustersCard with signals', () => {
     );
     const signals = fakeSignals();
     const channel = 'nested-clusters:component:component:default/web-shop';
-    await renderInTestApp(
-      <EntityProvider entity={entity}>
-        <EntityNestedClustersCard />
-      </EntityProvider>,
-      {
-        apis: [
-          [nestedClustersApiRef, createTestClient()],
-          [signalApiRef, signals.api],
-          mockApis.permission(),
-        ],
-      },
-    );
-    const row = async () =>
-      within(await screen.findByTestId('simulated/web-dev'));
+    const row = await renderCard(signals.api);
     expect((await row()).getByText('Running')).toBeInTheDocument();
     const before = requests;
 
