@@ -43,6 +43,7 @@ const CLUSTERS = [
 async function indexed() {
   const hosts = {
     listClusters: async () => ({ items: CLUSTERS, hostErrors: [] }),
+    subscribe: () => () => undefined,
   } as unknown as NestedClustersHostsService;
   const factory = new NestedClusterCollatorFactory(hosts);
   const engine = new LunrSearchEngine({ logger: mockServices.logger.mock() });

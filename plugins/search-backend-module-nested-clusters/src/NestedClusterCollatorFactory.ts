@@ -9,9 +9,10 @@ import {
   nestedClusterResourceRef,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { Readable } from 'node:stream';
-import { NestedClustersHostsService } from '@nested-clusters/plugin-nested-clusters-node';
 import {
   clusterEntityName,
+  NestedClusterEvent,
+  NestedClustersHostsService,
   shortRef,
 } from '@nested-clusters/plugin-nested-clusters-node';
 
@@ -47,22 +48,47 @@ export const CLUSTERS_PAGE_DOCUMENT: NestedClusterDocument = {
 export class NestedClusterCollatorFactory implements DocumentCollatorFactory {
   readonly type = NESTED_CLUSTER_DOCUMENT_TYPE;
   readonly visibilityPermission = nestedClusterReadPermission;
+  /**
+   * Whether a document differs from the last collation's; true until one
+   * has collated every host. Usage and sleep changes leave it false.
+   */
+  changed = true;
 
-  constructor(private readonly hosts: NestedClustersHostsService) {}
+  constructor(private readonly hosts: NestedClustersHostsService) {
+    hosts.subscribe(event => {
+      if (changesDocument(event)) {
+        this.changed = true;
+      }
+    });
+  }
 
   async getCollator(): Promise<Readable> {
     return Readable.from(this.documents());
   }
 
   private async *documents(): AsyncGenerator<NestedClusterDocument> {
+    // Cleared before the list: a change while it streams counts for the next run.
+    this.changed = false;
     // Always at least one document: the Lunr engine keeps the previous index
     // when a run yields none, so the last deleted cluster would stay findable.
     yield CLUSTERS_PAGE_DOCUMENT;
-    const { items } = await this.hosts.listClusters();
+    const { items, hostErrors } = await this.hosts.listClusters();
+    if (hostErrors.length > 0) {
+      // Its clusters are missing from this run; try again at the next.
+      this.changed = true;
+    }
     for (const cluster of items) {
       yield toDocument(cluster);
     }
   }
+}
+
+function changesDocument(event: NestedClusterEvent): boolean {
+  return (
+    event.type !== 'changed' ||
+    JSON.stringify(toDocument(event.cluster)) !==
+      JSON.stringify(toDocument(event.previous))
+  );
 }
 
 /**

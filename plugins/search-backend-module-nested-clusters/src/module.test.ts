@@ -24,6 +24,7 @@ import {
   USERS,
 } from '@nested-clusters/test-harness';
 import { nestedClustersSearchModule } from './module';
+import { NestedClusterCollatorFactory } from './NestedClusterCollatorFactory';
 
 /**
  * The example policy, except that bob may read no nested cluster and carol
@@ -155,6 +156,31 @@ describe('nested-clusters search collator', () => {
       'shop-preview',
     );
     expect(await titles('carol-lab', USERS.carol)).toContain('carol-lab');
+  });
+
+  it('rebuilds the index only when a document changed', async () => {
+    const collations = jest.spyOn(
+      NestedClusterCollatorFactory.prototype,
+      'getCollator',
+    );
+    try {
+      await backend.triggerTask('search_index_nested_cluster');
+      expect(collations).not.toHaveBeenCalled();
+
+      const res = await backend.server
+        .post('/api/nested-clusters/clusters/simulated/shop-preview/pause')
+        .set('Authorization', USERS.guest);
+      expect(res.status).toBe(202);
+      await eventually(async () => {
+        await backend.triggerTask('search_index_nested_cluster');
+        expect(await topHit('shop-preview')).toMatchObject({
+          status: 'Paused',
+        });
+      });
+      expect(collations).toHaveBeenCalled();
+    } finally {
+      collations.mockRestore();
+    }
   });
 
   it('forgets deleted clusters at the next run, also the last one', async () => {
