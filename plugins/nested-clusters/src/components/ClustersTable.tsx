@@ -1,4 +1,8 @@
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  EntityRefLink,
+  humanizeEntityRef,
+} from '@backstage/plugin-catalog-react';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -30,6 +34,20 @@ const useStyles = makeStyles({
     '& td:first-child, & th:first-child': { paddingLeft: 16 },
   },
 });
+
+/**
+ * A link titled by the ref itself. Without a title, EntityRefLink loads the
+ * entity from the catalog and wraps it in a Tooltip, twice per page row.
+ */
+function RefLink(props: { entityRef: string; defaultKind: string }) {
+  const { entityRef, defaultKind } = props;
+  return (
+    <EntityRefLink
+      entityRef={entityRef}
+      title={humanizeEntityRef(parseEntityRef(entityRef), { defaultKind })}
+    />
+  );
+}
 
 interface ClusterRowProps {
   cluster: NestedCluster;
@@ -68,13 +86,13 @@ const ClusterRow = memo(
         </TableCell>
         {showOwnership && (
           <TableCell>
-            <EntityRefLink entityRef={cluster.owner} />
+            <RefLink entityRef={cluster.owner} defaultKind="group" />
           </TableCell>
         )}
         {showOwnership && (
           <TableCell>
             {cluster.component ? (
-              <EntityRefLink entityRef={cluster.component} />
+              <RefLink entityRef={cluster.component} defaultKind="component" />
             ) : (
               '—'
             )}
