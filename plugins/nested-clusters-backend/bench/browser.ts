@@ -57,6 +57,14 @@ export class Portal {
       {
         cwd: backendDir,
         detached: true,
+        // BENCH_PORTAL_NODE_OPTIONS, e.g. `--cpu-prof --cpu-prof-dir=<dir>`:
+        // profiles the backend, written when the bench stops it.
+        env: process.env.BENCH_PORTAL_NODE_OPTIONS
+          ? {
+              ...process.env,
+              NODE_OPTIONS: process.env.BENCH_PORTAL_NODE_OPTIONS,
+            }
+          : process.env,
         // BENCH_PORTAL_LOG: a file for the backend's output, to see why it failed.
         stdio: process.env.BENCH_PORTAL_LOG
           ? ['ignore', portalLog, portalLog]
@@ -229,31 +237,39 @@ async function clickUntilShown(
     () => (window as { benchClickAt?: number }).benchClickAt,
   )) as number;
   if (process.env.BENCH_TIMELINE) {
-    await logTimeline(page, clickedAt, seenAt);
+    await logTimeline(page, 'click → shown', clickedAt, seenAt);
   }
   return seenAt - clickedAt;
 }
 
-/** BENCH_TIMELINE: the API calls after a click, relative to it, to see where the time goes. */
-async function logTimeline(page: Page, clickedAt: number, seenAt: number) {
-  const calls = await page.evaluate(
-    since =>
-      performance
-        .getEntriesByType('resource')
-        .map(entry => entry as PerformanceResourceTiming)
-        .map(e => ({
-          path: new URL(e.name).pathname + new URL(e.name).search,
-          start: performance.timeOrigin + e.startTime - since,
-          end: performance.timeOrigin + e.responseEnd - since,
-        }))
-        .filter(e => e.start >= 0 && e.path.startsWith('/api/')),
-    clickedAt,
-  );
+/**
+ * BENCH_TIMELINE: the API calls after an event (a click, a host change),
+ * relative to it, to see where the time goes.
+ */
+export async function logTimeline(
+  page: Page,
+  label: string,
+  since: number,
+  seenAt: number,
+) {
+  const calls = await page.evaluate(from => {
+    const entries = performance.getEntriesByType('resource');
+    // The buffer holds 250 entries by default; later calls would be dropped.
+    performance.clearResourceTimings();
+    return entries
+      .map(entry => entry as PerformanceResourceTiming)
+      .map(e => ({
+        path: new URL(e.name).pathname + new URL(e.name).search,
+        start: performance.timeOrigin + e.startTime - from,
+        end: performance.timeOrigin + e.responseEnd - from,
+      }))
+      .filter(e => e.start >= 0 && e.path.startsWith('/api/'));
+  }, since);
   const lines = calls.map(
     c => `  ${Math.round(c.start)}–${Math.round(c.end)} ms ${c.path}`,
   );
   process.stdout.write(
-    `click → shown ${Math.round(seenAt - clickedAt)} ms\n${lines.join('\n')}\n`,
+    `${label} ${Math.round(seenAt - since)} ms\n${lines.join('\n')}\n`,
   );
 }
 

@@ -33,6 +33,7 @@ import { performance } from 'node:perf_hooks';
 import nestedClustersPlugin from '../src';
 import {
   cardShows,
+  logTimeline,
   firstRows,
   firstRowsInApp,
   hostFilterChange,
@@ -820,6 +821,16 @@ async function browserMain() {
           if (frameAt !== undefined && frameAt <= seenAt) {
             toFrame.push(frameAt - changedAt);
             frameToDom.push(seenAt - frameAt);
+          }
+          if (process.env.BENCH_TIMELINE) {
+            await logTimeline(
+              page,
+              `${change} of ${key}: frame after ${
+                frameAt === undefined ? '—' : ms(frameAt - changedAt)
+              }, change → card`,
+              changedAt,
+              seenAt,
+            );
           }
         } catch {
           const res = await api(`/clusters/${key}`);
