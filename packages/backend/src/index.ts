@@ -32,8 +32,11 @@ backend.add(
 
 backend.add(import('@nested-clusters/plugin-nested-clusters-backend'));
 
-// Without an engine module, search uses the in-memory Lunr engine.
 backend.add(import('@backstage/plugin-search-backend'));
+// On PostgreSQL, search indexes in the database, outside the backend's event
+// loop; on SQLite (the default) it steps aside with a warning and search uses
+// the in-memory Lunr engine, which rebuilds a type's index in-process.
+backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(
   import('@nested-clusters/plugin-search-backend-module-nested-clusters'),

@@ -9,6 +9,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
+import { Client } from 'pg';
 import { Browser, chromium, Page } from 'playwright-core';
 import { preciseNow } from './protocol';
 
@@ -20,6 +21,7 @@ export class Portal {
     readonly baseUrl: string,
     private readonly child: ChildProcess,
     private readonly configDir: string,
+    private readonly database?: PortalDatabase,
   ) {}
 
   /**
@@ -37,12 +39,24 @@ export class Portal {
     }
     const configDir = mkdtempSync(join(os.tmpdir(), 'nc-bench-portal-'));
     const configFile = join(configDir, 'app-config.bench.yaml');
+    const database = portalDatabase();
     // JSON is YAML; arrays replace those of app-config.yaml.
     writeFileSync(
       configFile,
       JSON.stringify({
         app: { baseUrl },
-        backend: { baseUrl, listen: { port }, cors: { origin: baseUrl } },
+        backend: {
+          baseUrl,
+          listen: { port },
+          cors: { origin: baseUrl },
+          ...(database && {
+            database: {
+              client: 'pg',
+              connection: database.connection,
+              prefix: database.prefix,
+            },
+          }),
+        },
         nestedClusters: { hosts },
       }),
     );
@@ -71,7 +85,7 @@ export class Portal {
           : 'ignore',
       },
     );
-    const portal = new Portal(baseUrl, child, configDir);
+    const portal = new Portal(baseUrl, child, configDir, database);
     const deadline = Date.now() + 300_000;
     for (;;) {
       try {
@@ -121,6 +135,43 @@ export class Portal {
       await exited;
     }
     rmSync(this.configDir, { recursive: true, force: true });
+    if (this.database) {
+      await dropDatabases(this.database);
+    }
+  }
+}
+
+/**
+ * BENCH_PORTAL_DATABASE, a PostgreSQL connection string: the portal runs on
+ * PostgreSQL, as deployed portals do, instead of app-config.yaml's in-memory
+ * SQLite. Each run gets databases of its own (Backstage makes one per plugin,
+ * named by the prefix), dropped when it stops.
+ */
+interface PortalDatabase {
+  connection: string;
+  prefix: string;
+}
+
+function portalDatabase(): PortalDatabase | undefined {
+  const connection = process.env.BENCH_PORTAL_DATABASE;
+  return connection
+    ? { connection, prefix: `nc_bench_${process.pid}_` }
+    : undefined;
+}
+
+async function dropDatabases({ connection, prefix }: PortalDatabase) {
+  const client = new Client({ connectionString: connection });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      [prefix],
+    );
+    for (const { datname } of rows) {
+      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  } finally {
+    await client.end();
   }
 }
 
