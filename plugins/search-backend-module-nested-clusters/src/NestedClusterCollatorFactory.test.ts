@@ -39,13 +39,17 @@ const CLUSTERS = [
   cluster('billing-a', 'team-a', 'billing-service'),
 ];
 
-/** The collator's documents in the portal's default engine. */
-async function indexed() {
+function collatorFactory(clusters: NestedCluster[]) {
   const hosts = {
-    listClusters: async () => ({ items: CLUSTERS, hostErrors: [] }),
+    listClusters: async () => ({ items: clusters, hostErrors: [] }),
     subscribe: () => () => undefined,
   } as unknown as NestedClustersHostsService;
-  const factory = new NestedClusterCollatorFactory(hosts);
+  return new NestedClusterCollatorFactory(hosts);
+}
+
+/** The collator's documents in the portal's default engine. */
+async function indexed() {
+  const factory = collatorFactory(CLUSTERS);
   const engine = new LunrSearchEngine({ logger: mockServices.logger.mock() });
   await pipeline(
     await factory.getCollator(),
@@ -88,5 +92,23 @@ describe('NestedClusterCollatorFactory', () => {
       'billing-b team-b',
       'shop-b team-b',
     ]);
+  });
+
+  it('lets the backend do other work while it streams thousands of clusters', async () => {
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      cluster(`c-${i}`, 'team-a', 'web-shop'),
+    );
+    const collator = await collatorFactory(many).getCollator();
+    let read = 0;
+    let readWhenOtherWorkRan: number | undefined;
+    setImmediate(() => {
+      readWhenOtherWorkRan = read;
+    });
+    for await (const document of collator) {
+      expect(document).toBeDefined();
+      read++;
+    }
+    expect(read).toBe(3001);
+    expect(readWhenOtherWorkRan).toBeLessThan(read);
   });
 });

@@ -9,12 +9,20 @@ import {
   nestedClusterResourceRef,
 } from '@nested-clusters/plugin-nested-clusters-common';
 import { Readable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import {
   clusterEntityName,
   NestedClusterEvent,
   NestedClustersHostsService,
   shortRef,
 } from '@nested-clusters/plugin-nested-clusters-node';
+
+/**
+ * Documents between two turns of the event loop. Streamed from memory, a
+ * collation otherwise runs as one task: with the Lunr engine indexing in the
+ * same process, 5,000 clusters held every request for 1.7–2.7 s.
+ */
+const YIELD_EVERY = 100;
 
 /** The search document type of nested clusters. */
 export const NESTED_CLUSTER_DOCUMENT_TYPE = 'nested-cluster';
@@ -77,7 +85,10 @@ export class NestedClusterCollatorFactory implements DocumentCollatorFactory {
       // Its clusters are missing from this run; try again at the next.
       this.changed = true;
     }
-    for (const cluster of items) {
+    for (const [index, cluster] of items.entries()) {
+      if (index % YIELD_EVERY === YIELD_EVERY - 1) {
+        await setImmediate();
+      }
       yield toDocument(cluster);
     }
   }

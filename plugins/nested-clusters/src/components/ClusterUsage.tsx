@@ -1,4 +1,3 @@
-import Tooltip from '@material-ui/core/Tooltip';
 import { useState } from 'react';
 import useInterval from 'react-use/esm/useInterval';
 import Typography from '@material-ui/core/Typography';
@@ -22,19 +21,19 @@ export function ClusterUsage({ cluster }: { cluster: NestedCluster }) {
   if (!usage) {
     return <>—</>;
   }
+  // The browser's own tooltip (title), as for every per-row hint: a MUI
+  // Tooltip per cell made a page of new rows slower to mount.
   return (
-    <Tooltip title="Requested on the host by the control plane and the cluster's pods; hours running / paused in the last 7 days">
-      <span>
-        {formatResources(usage)}
-        <Typography variant="caption" color="textSecondary" display="block">
-          {usage.pods} pod{usage.pods === 1 ? '' : 's'}
-          {hours &&
-            ` · ${formatHours(hours.running)} up / ${formatHours(
-              hours.paused,
-            )} paused (7d)`}
-        </Typography>
-      </span>
-    </Tooltip>
+    <span title="Requested on the host by the control plane and the cluster's pods; hours running / paused in the last 7 days">
+      {formatResources(usage)}
+      <Typography variant="caption" color="textSecondary" display="block">
+        {usage.pods} pod{usage.pods === 1 ? '' : 's'}
+        {hours &&
+          ` · ${formatHours(hours.running)} up / ${formatHours(
+            hours.paused,
+          )} paused (7d)`}
+      </Typography>
+    </span>
   );
 }
 
@@ -56,14 +55,15 @@ export function NextSleep({
   const at = new Date(next.at);
   const verb = next.action === 'sleep' ? 'sleeps' : 'wakes';
   return (
-    <Tooltip
+    <Typography
+      variant="caption"
+      color="textSecondary"
+      display="block"
       title={`${at.toLocaleString()} (schedule ${
         cluster.sleep!.schedule
       }, wake-up ${cluster.sleep!.wakeup}, ${cluster.sleep!.timezone})`}
     >
-      <Typography variant="caption" color="textSecondary" display="block">
-        {verb} in {formatDuration(at.getTime() - (now ?? tick))}
-      </Typography>
-    </Tooltip>
+      {verb} in {formatDuration(at.getTime() - (now ?? tick))}
+    </Typography>
   );
 }
