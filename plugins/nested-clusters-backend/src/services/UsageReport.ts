@@ -23,10 +23,12 @@ export function usageReport(
 ): UsageResponse {
   const byOwner = new Map<string, NestedCluster[]>();
   for (const cluster of items) {
-    byOwner.set(cluster.owner, [
-      ...(byOwner.get(cluster.owner) ?? []),
-      cluster,
-    ]);
+    const owned = byOwner.get(cluster.owner);
+    if (owned) {
+      owned.push(cluster);
+    } else {
+      byOwner.set(cluster.owner, [cluster]);
+    }
   }
   const { cost } = config;
   const requestsOf = (c: NestedCluster) =>
