@@ -126,6 +126,12 @@ export class Portal {
     }
   }
 
+  get databaseName(): string {
+    return this.database
+      ? 'PostgreSQL (BENCH_PORTAL_DATABASE)'
+      : "app-config.yaml's in-memory SQLite";
+  }
+
   /** Ends the backend and waits until it is gone, so the port is free again. */
   async stop() {
     const { pid } = this.child;

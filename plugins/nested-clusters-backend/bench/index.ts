@@ -33,11 +33,11 @@ import { performance } from 'node:perf_hooks';
 import nestedClustersPlugin from '../src';
 import {
   cardShows,
-  logTimeline,
   firstRows,
   firstRowsInApp,
   hostFilterChange,
   launchBrowser,
+  logTimeline,
   Portal,
   signIn,
 } from './browser';
@@ -684,13 +684,7 @@ async function browserMain() {
     rawConfig.hosts as JsonObject[],
     BROWSER_PORT,
   );
-  log(
-    `portal database: ${
-      process.env.BENCH_PORTAL_DATABASE
-        ? 'PostgreSQL (BENCH_PORTAL_DATABASE)'
-        : "app-config.yaml's in-memory SQLite"
-    }`,
-  );
+  log(`portal database: ${portal.databaseName}`);
   const browser = await launchBrowser();
   try {
     const token = await portal.guestToken('group:default/team-a');
